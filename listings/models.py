@@ -1,0 +1,354 @@
+"""Cases of missing people, their photos, tips, resources, the contact inbox and the audit trail.
+
+The privacy rule lives here and nowhere else: `Case.objects.published()` and
+`Photo.objects.published()` are what every public page, feed, sitemap and
+search starts from; `visible_to(user)` widens that only for staff and for a
+submitter looking at their own case.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+
+
+class CaseStatus(models.TextChoices):
+    MISSING = "missing", "Missing"
+    FOUND = "found", "Found"
+
+
+class Region(models.TextChoices):
+    AVALON = "avalon", "Avalon Peninsula"
+    EASTERN = "eastern", "Eastern Newfoundland"
+    CENTRAL = "central", "Central Newfoundland"
+    WESTERN = "western", "Western Newfoundland"
+    NORTHERN_PENINSULA = "northern_peninsula", "Great Northern Peninsula"
+    LABRADOR = "labrador", "Labrador"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    UNKNOWN = "unknown", "Other or not stated"
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def pending(self):
+        return self.filter(review_state=ReviewState.PENDING)
+
+    def visible_to(self, user):
+        """Published cases, plus everything for staff and a member's own submissions."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(review_state=ReviewState.PUBLISHED) | Q(submitted_by=user))
+        return self.published()
+
+    def search(self, text):
+        """Every word must match a name, nickname or the last-seen place."""
+        for word in text.split()[:8]:
+            self = self.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(nickname__icontains=word)
+                | Q(last_seen_place__icontains=word)
+            )
+        return self
+
+    def with_primary_photo(self, user=None):
+        """Attach the public (or, for staff and submitters, visible) photos in one query."""
+        photos = Photo.objects.published() if user is None else Photo.objects.visible_to(user)
+        return self.prefetch_related(models.Prefetch("photos", queryset=photos, to_attr="visible_photos"))
+
+
+def _case_slug_token():
+    return secrets.token_hex(3)
+
+
+class Case(models.Model):
+    slug = models.SlugField(max_length=80, unique=True, editable=False)
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    nickname = models.CharField("also known as", max_length=80, blank=True)
+    age_at_disappearance = models.PositiveSmallIntegerField(validators=[MaxValueValidator(120)])
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    height_cm = models.PositiveSmallIntegerField(
+        "height (cm)", null=True, blank=True, validators=[MinValueValidator(30), MaxValueValidator(250)]
+    )
+    weight_kg = models.PositiveSmallIntegerField(
+        "weight (kg)", null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(350)]
+    )
+    eye_colour = models.CharField(max_length=40, blank=True)
+    hair_colour = models.CharField(max_length=40, blank=True)
+    distinguishing_features = models.TextField(max_length=2000, blank=True)
+    last_seen_date = models.DateField()
+    last_seen_place = models.CharField(max_length=160)
+    region = models.CharField(max_length=20, choices=Region.choices)
+    circumstances = models.TextField(max_length=5000)
+    police_file_number = models.CharField(max_length=40, blank=True)
+    investigating_agency = models.CharField(max_length=120, blank=True)
+    agency_phone = models.CharField(max_length=40, blank=True)
+
+    case_status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.MISSING)
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_cases",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_cases",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(default=False, editable=False, help_text="Fictional case from seed_demo.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["review_state", "-published_at"], name="case_state_published_idx"),
+            models.Index(fields=["review_state", "-updated_at"], name="case_state_updated_idx"),
+            models.Index(fields=["review_state", "region"], name="case_state_region_idx"),
+            models.Index(fields=["review_state", "case_status"], name="case_state_status_idx"),
+            models.Index(fields=["review_state", "last_seen_date"], name="case_state_seen_idx"),
+            models.Index(fields=["review_state", "age_at_disappearance"], name="case_state_age_idx"),
+            models.Index(fields=["last_name", "first_name"], name="case_name_idx"),
+            models.Index(fields=["is_demo"], name="case_demo_idx"),
+        ]
+        permissions = [("moderate_case", "Can publish, reject and mark cases found")]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = slugify(f"{self.first_name} {self.last_name}")[:60] or "case"
+            self.slug = f"{base}-{_case_slug_token()}"
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.last_seen_date and self.last_seen_date > timezone.localdate():
+            raise ValidationError(
+                {"last_seen_date": ValidationError("The date last seen cannot be in the future.", code="future_date")}
+            )
+
+    def get_absolute_url(self):
+        return reverse("listings:case_detail", kwargs={"slug": self.slug})
+
+    @property
+    def full_name(self):
+        name = f"{self.first_name} {self.last_name}"
+        return f"{name} ({self.nickname})" if self.nickname else name
+
+    @property
+    def is_published(self):
+        return self.review_state == ReviewState.PUBLISHED
+
+    @property
+    def is_found(self):
+        return self.case_status == CaseStatus.FOUND
+
+    @property
+    def primary_photo(self):
+        """The first of the photos attached by `with_primary_photo`, primary ones first."""
+        photos = getattr(self, "visible_photos", None)
+        if photos is None:
+            photos = list(self.photos.published())
+        return photos[0] if photos else None
+
+
+class PhotoQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED)
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(
+                Q(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED)
+                | Q(case__submitted_by=user)
+            )
+        return self.published()
+
+
+def photo_upload_to(instance, filename):
+    return f"photos/{instance.key}/{filename}"
+
+
+class Photo(models.Model):
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=photo_upload_to)
+    thumbnail = models.ImageField(upload_to=photo_upload_to)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    caption = models.CharField(max_length=200, blank=True)
+    is_primary = models.BooleanField(default=False)
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_primary", "created_at", "id"]
+        indexes = [models.Index(fields=["case", "review_state"], name="photo_case_state_idx")]
+
+    def __str__(self):
+        return self.caption or f"Photo of {self.case}"
+
+    def get_absolute_url(self):
+        return reverse("listings:photo", kwargs={"key": self.key, "size": "full"})
+
+    def get_thumbnail_url(self):
+        return reverse("listings:photo", kwargs={"key": self.key, "size": "thumb"})
+
+    @property
+    def alt_text(self):
+        return self.caption or f"Photo of {self.case.full_name}"
+
+    def stored_names(self):
+        return [name for name in (self.image.name, self.thumbnail.name) if name]
+
+
+class Tip(models.Model):
+    """Information a visitor sends about a case; only staff ever read it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tips")
+    message = models.TextField(max_length=5000)
+    name = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    handled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handled", "-created_at"]
+        indexes = [models.Index(fields=["handled", "-created_at"], name="tip_handled_idx")]
+
+    def __str__(self):
+        return f"Tip about {self.case} ({self.created_at:%Y-%m-%d})"
+
+
+class ResourceCategory(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "resource categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Resource(models.Model):
+    category = models.ForeignKey(ResourceCategory, on_delete=models.PROTECT, related_name="resources")
+    title = models.CharField(max_length=160)
+    url = models.URLField("link")
+    phone = models.CharField(max_length=40, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["category__order", "category__name", "order", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class ContactMessage(models.Model):
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    subject = models.CharField(max_length=160)
+    message = models.TextField(max_length=5000)
+    handled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handled", "-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} — {self.name}"
+
+
+class AuditAction(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    MARKED_FOUND = "marked_found", "Marked found"
+    MARKED_MISSING = "marked_missing", "Marked missing"
+    PHOTO_PUBLISHED = "photo_published", "Photo published"
+    PHOTO_REJECTED = "photo_rejected", "Photo rejected"
+    EDITED = "edited", "Edited by staff"
+    IMPORTED = "imported", "Imported"
+    DELETED = "deleted", "Deleted"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One append-only row per state change or staff edit."""
+
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
+    case_label = models.CharField(max_length=200, help_text="The case as it was named, kept if it is deleted.")
+    photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    field = models.CharField(max_length=60, blank=True)
+    from_value = models.CharField(max_length=255, blank=True)
+    to_value = models.CharField(max_length=255, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["case", "-created_at"], name="audit_case_idx")]
+
+    def __str__(self):
+        change = f" {self.from_value} → {self.to_value}" if self.field else ""
+        return f"{self.get_action_display()}: {self.case_label}{change}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only.")
