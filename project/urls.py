@@ -8,6 +8,7 @@ from . import health
 urlpatterns = [
     path("", include("listings.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]
