@@ -1,4 +1,11 @@
+"""Member pages under /accounts/; log-in, log-out and the password flows are Django's auth URLs."""
+
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("signup/", views.SignUpView.as_view(), name="signup"),
+    path("submissions/", views.SubmissionsView.as_view(), name="submissions"),
+]

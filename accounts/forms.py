@@ -1,0 +1,48 @@
+"""Forms a member fills in to join the site."""
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.core.exceptions import ValidationError
+
+from .models import User
+
+
+class SignUpForm(UserCreationForm):
+    """A new member: username, e-mail and password; names are optional.
+
+    The e-mail address is unique whatever its case, so a password reset always
+    reaches exactly one account.
+    """
+
+    error_messages = {
+        **UserCreationForm.error_messages,
+        "duplicate_email": "An account with this e-mail address already exists. "
+        "Log in, or reset your password if you have forgotten it.",
+    }
+
+    field_order = ["username", "email", "password1", "password2", "first_name", "last_name"]
+
+    class Meta:
+        model = User
+        fields = ("username", "email", "first_name", "last_name")
+        field_classes = {"username": UsernameField, "email": forms.EmailField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.required = True
+        email.widget.attrs["autocomplete"] = "email"
+        email.help_text = (
+            "We use it only to send you a password reset link and, if a moderator needs to, to ask "
+            "about a case you submitted. It is never shown on the site or shared."
+        )
+        for name, autocomplete in (("first_name", "given-name"), ("last_name", "family-name")):
+            self.fields[name].required = False
+            self.fields[name].help_text = "Optional. Seen only by the moderators."
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(self.error_messages["duplicate_email"], code="duplicate_email")
+        return email
