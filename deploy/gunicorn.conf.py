@@ -68,11 +68,21 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client address from Nginx, then the usual combined format, then the request
-# time in seconds (%(L)s) and the worker's pid.
+# time in seconds (%(L)s) and the worker's <pid>.
 access_log_format = (
-    '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s pid=%(p)s'
+    '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s %(p)s'
 )
 proc_name = "lostinnl"
+
+# The control socket used by `gunicornc` (worker status, scaling). systemd gives
+# the service a private runtime folder for it; elsewhere name a path, or "off".
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+if _control_socket == "off":
+    control_socket_disable = True
+elif _control_socket:
+    control_socket = _control_socket
+elif os.environ.get("RUNTIME_DIRECTORY"):
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"].split(":")[0], "gunicorn.ctl")
 # Worker heartbeat files in memory, not on a disk that may stall.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 

@@ -1,0 +1,460 @@
+"""The shipped serving stack, run on loopback: Nginx (deploy/nginx) in front of
+Gunicorn (deploy/gunicorn.conf.py) in front of the application.
+
+One stack is started for the module in a temporary folder: a SQLite database
+that `migrate` prepares, `collectstatic` output, local media, a self-signed
+certificate, Gunicorn on a unix socket and Nginx on free 127.0.0.1 ports with
+the site file written out by deploy/nginx/render.py. Every request goes
+through Nginx, as on the production host.
+"""
+
+import importlib.util
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+DEPLOY = REPO / "deploy"
+PASSWORD = "loopback-Password-9431"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("nginx") is None,
+    reason="nginx is not installed (apt-get install nginx); the loopback deployment test needs it",
+)
+
+
+def _load_renderer():
+    spec = importlib.util.spec_from_file_location("nginx_render", DEPLOY / "nginx" / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _app_env(tmp):
+    """The environment of every process of the stack: temporary everything, DEBUG off."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "AWS_", "GUNICORN_", "DATABASE_"))
+        and key not in {"DEBUG", "WEB_CONCURRENCY", "PORT", "STATIC_ROOT", "MEDIA_ROOT", "STATICFILES_BACKEND"}
+    }
+    env.update(
+        SECRET_KEY="loopback-test-" + uuid.uuid4().hex,
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        EMAIL_URL="consolemail://",
+        GUNICORN_BIND=f"unix:{tmp / 'gunicorn.sock'}",
+        WEB_CONCURRENCY="2",
+        GUNICORN_ACCESS_LOG=str(tmp / "gunicorn-access.log"),
+        GUNICORN_ERROR_LOG=str(tmp / "gunicorn-error.log"),
+        GUNICORN_CONTROL_SOCKET=str(tmp / "gunicorn.ctl"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _manage(env, *args, timeout=120):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def _make_certificate(tmp):
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+def _write_nginx_conf(tmp, *, http_port, https_port, cert, key):
+    site = _load_renderer().render(
+        (DEPLOY / "nginx" / "lostinnl.conf").read_text(),
+        domain="localhost",
+        server_names=["localhost", "127.0.0.1"],
+        app_root=str(REPO),
+        static_root=str(tmp / "static"),
+        socket=str(tmp / "gunicorn.sock"),
+        log_dir=str(tmp / "nginx-logs"),
+        acme_root=str(tmp / "acme"),
+        http_listen=f"127.0.0.1:{http_port}",
+        https_listen=f"127.0.0.1:{https_port}",
+        certificate=str(cert),
+        certificate_key=str(key),
+        ipv6=False,
+    )
+    (tmp / "nginx-logs").mkdir()
+    (tmp / "site.conf").write_text(site)
+    mime_types = Path("/etc/nginx/mime.types")
+    temp_paths = "\n".join(
+        f"    {name}_temp_path {tmp / 'nginx-temp' / name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    # Workers run as root so they can read pytest's private temporary folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp / "nginx.conf").write_text(
+        f"""{user}
+worker_processes 2;
+pid {tmp / "nginx.pid"};
+error_log {tmp / "nginx-error.log"} warn;
+events {{ worker_connections 512; }}
+http {{
+    {f"include {mime_types};" if mime_types.exists() else ""}
+    default_type application/octet-stream;
+    sendfile on;
+    access_log {tmp / "nginx-access.log"};
+{temp_paths}
+    include {tmp / "site.conf"};
+}}
+"""
+    )
+    (tmp / "nginx-temp").mkdir()
+    return tmp / "nginx.conf"
+
+
+def _wait_until(check, *, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except (requests.ConnectionError, OSError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _plain_get(url, **kwargs):
+    with requests.Session() as session:
+        session.trust_env = False
+        return session.get(url, **kwargs)
+
+
+def _stop(process, sig=signal.SIGTERM):
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+class Stack:
+    def __init__(self, tmp, env, http_port, https_port, cert, gunicorn):
+        self.tmp, self.env, self.cert, self.gunicorn = tmp, env, cert, gunicorn
+        self.http_url = f"http://127.0.0.1:{http_port}"
+        # A host name, not an address, so that the client sends SNI as browsers do.
+        self.https_url = f"https://localhost:{https_port}"
+
+    def session(self):
+        session = requests.Session()
+        # Only this stack's certificate, and no proxy or CA bundle from the environment.
+        session.trust_env = False
+        session.verify = str(self.cert)
+        return session
+
+    def query(self, python):
+        return _manage(self.env, "shell", "-c", python).strip()
+
+    def log(self, name):
+        path = self.tmp / name
+        return path.read_text() if path.exists() else ""
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed; it makes the loopback test's certificate")
+    tmp = tmp_path_factory.mktemp("stack")
+    env = _app_env(tmp)
+    _manage(env, "migrate", "--noinput", "--verbosity", "0")
+    _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user('loopback', 'loopback@example.org', {PASSWORD!r})",
+    )
+    cert, key = _make_certificate(tmp)
+    http_port, https_port = _free_port(), _free_port()
+    nginx_conf = _write_nginx_conf(tmp, http_port=http_port, https_port=https_port, cert=cert, key=key)
+    nginx_cmd = ["nginx", "-c", str(nginx_conf), "-p", str(tmp)]
+    checked = subprocess.run([*nginx_cmd, "-t"], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+
+    gunicorn = nginx = None
+    try:
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")],
+            cwd=tmp,  # the config's chdir must find the project by itself
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        nginx = subprocess.Popen(
+            [*nginx_cmd, "-g", "daemon off;"],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        stack = Stack(tmp, env, http_port, https_port, cert, gunicorn)
+        client = stack.session()
+        _wait_until(
+            lambda: client.get(f"{stack.https_url}/healthz", timeout=5).status_code == 200,
+            timeout=60,
+            what="the stack to answer /healthz",
+        )
+        yield stack
+    finally:
+        _stop(nginx, signal.SIGQUIT)
+        _stop(gunicorn)
+
+
+def _jpeg_bytes(size=(64, 48)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (70, 110, 160)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _logged_in_session(stack):
+    session = stack.session()
+    login_url = f"{stack.https_url}/accounts/login/"
+    session.get(login_url, timeout=10).raise_for_status()
+    response = session.post(
+        login_url,
+        data={
+            "username": "loopback",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": login_url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, f"log-in failed with {response.status_code}"
+    return session
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/listings/", "/resources/", "/contact/", "/accounts/login/"])
+def test_pages_answer_through_nginx(stack, path):
+    response = stack.session().get(f"{stack.https_url}{path}", timeout=10)
+
+    assert response.status_code == 200
+    assert response.headers["Server"] == "nginx"
+
+
+def test_plain_http_is_redirected_to_https(stack):
+    response = _plain_get(f"{stack.http_url}/listings/?q=gander", allow_redirects=False, timeout=10)
+
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"{stack.https_url.replace('localhost', '127.0.0.1')}/listings/?q=gander"
+
+
+def test_unknown_host_names_get_no_answer(stack):
+    with pytest.raises(requests.ConnectionError):
+        _plain_get(f"{stack.http_url}/", headers={"Host": "attacker.example"}, timeout=10)
+
+
+def test_hashed_static_file_is_served_by_nginx_compressed_and_immutable(stack):
+    manifest = json.loads((stack.tmp / "static" / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["admin/css/base.css"]
+    assert (stack.tmp / "static" / f"{hashed}.gz").exists(), "collectstatic made no .gz copy"
+
+    response = stack.session().get(
+        f"{stack.https_url}/static/{hashed}", headers={"Accept-Encoding": "gzip"}, timeout=10
+    )
+
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert response.headers["Content-Type"].startswith("text/css")
+    assert "#header" in response.text  # decompressed, it is the real stylesheet
+    assert hashed not in stack.log("gunicorn-access.log"), "Gunicorn served a static file"
+
+
+def test_unhashed_static_file_is_cached_briefly(stack):
+    response = stack.session().get(f"{stack.https_url}/static/admin/css/base.css", timeout=10)
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_photo_upload_through_nginx_creates_a_pending_case(stack):
+    session = _logged_in_session(stack)
+    submit_url = f"{stack.https_url}/submit/"
+    assert session.get(submit_url, timeout=10).status_code == 200
+    last_name = "Loopback" + uuid.uuid4().hex[:8]
+
+    response = session.post(
+        submit_url,
+        data={
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            "first_name": "Test",
+            "last_name": last_name,
+            "age_at_disappearance": "34",
+            "sex": "female",
+            "last_seen_date": "2024-05-01",
+            "last_seen_place": "Gander",
+            "region": "central",
+            "circumstances": "Submitted by the loopback deployment test.",
+        },
+        files=[("photos", ("photo.jpg", _jpeg_bytes(), "image/jpeg"))],
+        headers={"Referer": submit_url},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+    assert response.status_code == 302, response.text[:2000]
+    counts = stack.query(
+        "from listings.models import Case; "
+        f"case = Case.objects.get(last_name={last_name!r}); "
+        "print(case.review_state, case.photos.count())"
+    )
+    assert counts == "pending 1"
+
+
+def test_upload_over_the_limit_gets_the_friendly_413_page(stack):
+    too_large = b"\0" * (27 * 1024 * 1024)
+
+    response = stack.session().post(
+        f"{stack.https_url}/submit/",
+        files=[("photos", ("huge.jpg", too_large, "image/jpeg"))],
+        timeout=60,
+    )
+
+    assert response.status_code == 413
+    assert "too large" in response.text
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "/submit/" not in stack.log("gunicorn-access.log").replace("GET /submit/", "")
+
+
+def _post_admin_login(stack, *, origin):
+    session = stack.session()
+    url = f"{stack.https_url}/admin/login/"
+    session.get(url, timeout=10).raise_for_status()
+    headers = {"Origin": origin} if origin else {}
+    return session.post(
+        url,
+        data={"username": "nobody", "password": "wrong", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers=headers,
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
+def test_request_marked_https_by_nginx_is_secure_in_django(stack):
+    # Django accepts an Origin only when it equals scheme://host as Django sees
+    # them, so accepting https://... means the request counted as secure.
+    assert _post_admin_login(stack, origin=stack.https_url).status_code == 200
+    assert _post_admin_login(stack, origin=stack.https_url.replace("https:", "http:")).status_code == 403
+    # Without an Origin, only a secure request demands a Referer.
+    assert _post_admin_login(stack, origin=None).status_code == 403
+
+
+def test_client_cannot_spoof_the_forwarded_headers(stack):
+    response = _post_admin_login_with_headers(
+        stack, {"Origin": stack.https_url, "X-Forwarded-Proto": "http", "X-Forwarded-For": "203.0.113.9"}
+    )
+
+    assert response.status_code == 200
+    assert "203.0.113.9" not in stack.log("gunicorn-access.log")
+
+
+def _post_admin_login_with_headers(stack, headers):
+    session = stack.session()
+    url = f"{stack.https_url}/admin/login/"
+    session.get(url, timeout=10).raise_for_status()
+    return session.post(
+        url,
+        data={"username": "nobody", "password": "wrong", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers=headers,
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
+def test_gunicorn_hup_during_a_burst_drops_no_request(stack):
+    total, hup_after, threads = 400, 120, 8
+    done = threading.Semaphore(0)
+    statuses = []
+    local = threading.local()
+
+    def fetch(_):
+        if not hasattr(local, "session"):
+            local.session = stack.session()
+        try:
+            status = local.session.get(f"{stack.https_url}/healthz", timeout=30).status_code
+        except requests.RequestException as error:
+            status = repr(error)
+        statuses.append(status)
+        done.release()
+
+    error_log_before = stack.log("gunicorn-error.log")
+    pre_burst_log = stack.log("gunicorn-access.log")
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(fetch, n) for n in range(total)]
+        for _ in range(hup_after):
+            done.acquire(timeout=60)
+        stack.gunicorn.send_signal(signal.SIGHUP)
+        for future in futures:
+            future.result(timeout=90)
+
+    failures = [status for status in statuses if status != 200]
+    assert len(statuses) == total
+    assert failures == []
+    new_log = stack.log("gunicorn-error.log")[len(error_log_before) :]
+    assert re.search(r"Handling signal: hup", new_log, re.IGNORECASE), new_log[-2000:]
+    assert "Reload requested" in new_log
+    # The reload really happened: what answers now are new workers.
+    access_log_before = stack.log("gunicorn-access.log")
+    session = stack.session()
+    for _ in range(20):
+        assert session.get(f"{stack.https_url}/healthz", timeout=10).status_code == 200
+    pids_after = set(_worker_pids(stack.log("gunicorn-access.log")[len(access_log_before) :]))
+    assert pids_after and not pids_after & set(_worker_pids(pre_burst_log))
+
+
+def _worker_pids(access_log):
+    return re.findall(r"<(\d+)>$", access_log, re.MULTILINE)
