@@ -69,9 +69,7 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client address from Nginx, then the usual combined format, then the request
 # time in seconds (%(L)s) and the worker's <pid>.
-access_log_format = (
-    '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s %(p)s'
-)
+access_log_format = '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s %(p)s'
 proc_name = "lostinnl"
 
 # The control socket used by `gunicornc` (worker status, scaling). systemd gives
@@ -83,8 +81,9 @@ elif _control_socket:
     control_socket = _control_socket
 elif os.environ.get("RUNTIME_DIRECTORY"):
     control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"].split(":")[0], "gunicorn.ctl")
-# Worker heartbeat files in memory, not on a disk that may stall.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Worker heartbeat files in memory, not on a disk that may stall (only mtimes are written).
+_SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 
 
 def on_reload(arbiter):

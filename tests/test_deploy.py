@@ -53,11 +53,11 @@ def _free_port():
 
 def _app_env(tmp):
     """The environment of every process of the stack: temporary everything, DEBUG off."""
+    inherited = {"DEBUG", "WEB_CONCURRENCY", "PORT", "STATIC_ROOT", "MEDIA_ROOT", "STATICFILES_BACKEND"}
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "AWS_", "GUNICORN_", "DATABASE_"))
-        and key not in {"DEBUG", "WEB_CONCURRENCY", "PORT", "STATIC_ROOT", "MEDIA_ROOT", "STATICFILES_BACKEND"}
+        if not key.startswith(("DJANGO_", "AWS_", "GUNICORN_", "DATABASE_")) and key not in inherited
     }
     env.update(
         SECRET_KEY="loopback-test-" + uuid.uuid4().hex,
@@ -276,7 +276,10 @@ def _logged_in_session(stack):
     return session
 
 
-@pytest.mark.parametrize("path", ["/", "/healthz", "/listings/", "/resources/", "/contact/", "/accounts/login/"])
+PUBLIC_PAGES = ["/", "/healthz", "/listings/", "/resources/", "/contact/", "/accounts/login/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_pages_answer_through_nginx(stack, path):
     response = stack.session().get(f"{stack.https_url}{path}", timeout=10)
 
@@ -288,7 +291,8 @@ def test_plain_http_is_redirected_to_https(stack):
     response = _plain_get(f"{stack.http_url}/listings/?q=gander", allow_redirects=False, timeout=10)
 
     assert response.status_code == 301
-    assert response.headers["Location"] == f"{stack.https_url.replace('localhost', '127.0.0.1')}/listings/?q=gander"
+    https_for_address = stack.https_url.replace("localhost", "127.0.0.1")
+    assert response.headers["Location"] == f"{https_for_address}/listings/?q=gander"
 
 
 def test_unknown_host_names_get_no_answer(stack):

@@ -105,7 +105,7 @@ def main(argv=None):
         dest="server_names",
         help="a host name to answer (repeatable); default: the domain and www.<domain>",
     )
-    parser.add_argument("--app-root", default=SHIPPED_APP_ROOT, help="checkout holding deploy/ and staticfiles/")
+    parser.add_argument("--app-root", default=SHIPPED_APP_ROOT, help="the checkout, with deploy/ in it")
     parser.add_argument("--static-root", help="STATIC_ROOT, if not <app-root>/staticfiles")
     parser.add_argument("--socket", default=SHIPPED_SOCKET, help="Gunicorn's unix socket")
     parser.add_argument("--log-dir", default=SHIPPED_LOG_DIR)
