@@ -1,0 +1,329 @@
+"""manage.py seed_demo: clearly fictional cases, real help resources and two demo accounts for a local run."""
+
+import datetime
+import io
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from listings import moderation
+from listings.images import process_photo
+from listings.models import AuditAction, Case, Region, Resource, ResourceCategory, Sex
+from listings.roles import ensure_moderators_group
+from listings.submissions import submit_case
+
+MODERATOR_USERNAME = "moderator"
+MEMBER_USERNAME = "demo-member"
+DEMO_FILE_PREFIX = "DEMO-"
+
+# Invented surnames nobody carries, so no demo case can be mistaken for a real person.
+# (first name, surname, age, sex, region, place, days ago last seen, outcome)
+PUBLISHED, FOUND, PENDING, REJECTED = "published", "found", "pending", "rejected"
+DEMO_PEOPLE = [
+    ("Maren", "Quillfeather", 34, Sex.FEMALE, Region.AVALON, "Water Street, St. John's", 12, PUBLISHED),
+    ("Tobias", "Fogbottom", 17, Sex.MALE, Region.AVALON, "Topsail Road, Mount Pearl", 27, PUBLISHED),
+    ("Elsie", "Capelinberry", 71, Sex.FEMALE, Region.AVALON, "Conception Bay South", 45, FOUND),
+    ("Rory", "Tidewhistle", 46, Sex.MALE, Region.AVALON, "Placentia waterfront", 63, PUBLISHED),
+    ("Nell", "Puddingstone", 23, Sex.FEMALE, Region.EASTERN, "Clarenville", 8, PUBLISHED),
+    ("Callum", "Bakeapplewood", 58, Sex.MALE, Region.EASTERN, "Bonavista lighthouse road", 96, PUBLISHED),
+    ("Iris", "Marrowlight", 14, Sex.FEMALE, Region.EASTERN, "Marystown", 130, FOUND),
+    ("Jory", "Saltmarrow", 39, Sex.UNKNOWN, Region.EASTERN, "Trinity", 171, PUBLISHED),
+    ("Ada", "Gullyhollow", 82, Sex.FEMALE, Region.CENTRAL, "Gander", 19, PUBLISHED),
+    ("Finnian", "Brindlecove", 29, Sex.MALE, Region.CENTRAL, "Grand Falls-Windsor", 54, PUBLISHED),
+    ("Lottie", "Wrenfiddle", 16, Sex.FEMALE, Region.CENTRAL, "Lewisporte", 204, FOUND),
+    ("Abel", "Kettleberry", 63, Sex.MALE, Region.CENTRAL, "Twillingate", 240, PUBLISHED),
+    ("Sadie", "Thimblecove", 41, Sex.FEMALE, Region.WESTERN, "Corner Brook", 33, PUBLISHED),
+    ("Hollis", "Dorymoss", 20, Sex.MALE, Region.WESTERN, "Stephenville", 88, PUBLISHED),
+    ("Greta", "Partridgeberry", 52, Sex.FEMALE, Region.WESTERN, "Deer Lake", 150, PUBLISHED),
+    ("Wendell", "Squidjigger", 75, Sex.MALE, Region.WESTERN, "Port aux Basques", 300, FOUND),
+    ("Clementine", "Tuckamore", 31, Sex.FEMALE, Region.NORTHERN_PENINSULA, "St. Anthony", 22, PUBLISHED),
+    ("Oswin", "Icebergle", 44, Sex.MALE, Region.NORTHERN_PENINSULA, "Port au Choix", 119, PUBLISHED),
+    ("Pippa", "Flakeyard", 9, Sex.FEMALE, Region.NORTHERN_PENINSULA, "Plum Point", 330, FOUND),
+    ("Silas", "Caribouquill", 27, Sex.MALE, Region.LABRADOR, "Happy Valley-Goose Bay", 15, PUBLISHED),
+    ("Marigold", "Snowbunting", 36, Sex.FEMALE, Region.LABRADOR, "Labrador City", 71, PUBLISHED),
+    ("Emmett", "Ptarmigale", 19, Sex.MALE, Region.LABRADOR, "Wabush", 5, PENDING),
+    ("Bridie", "Crowberrie", 67, Sex.FEMALE, Region.AVALON, "Bay Bulls", 3, PENDING),
+    ("Quincy", "Nonesuchly", 50, Sex.UNKNOWN, Region.CENTRAL, "Botwood", 40, REJECTED),
+]
+
+DEMO_FEATURE = "Demo data: an invented detail, such as a small anchor tattoo on the left wrist."
+EYES = ["Brown", "Blue", "Green", "Hazel", "Grey"]
+HAIR = ["Black", "Brown", "Auburn", "Blond", "Grey", "Red"]
+BACKGROUNDS = [
+    (214, 228, 240),
+    (232, 222, 240),
+    (222, 238, 226),
+    (244, 232, 214),
+    (240, 220, 224),
+    (224, 234, 236),
+]
+
+RESOURCES = [
+    (
+        "Police services",
+        [
+            (
+                "Royal Newfoundland Constabulary (RNC)",
+                "https://www.rnc.gov.nl.ca/",
+                "709-729-8000",
+                "Provincial police for St. John's and the northeast Avalon, Corner Brook and Labrador West. "
+                "Report a missing person or share information on an open file. In an emergency call 911.",
+            ),
+            (
+                "RCMP Newfoundland and Labrador",
+                "https://www.rcmp-grc.gc.ca/en/nl",
+                "",
+                "Police for the rest of the province. Call your local detachment; in an emergency call 911.",
+            ),
+        ],
+    ),
+    (
+        "National missing-persons services",
+        [
+            (
+                "Canada's Missing (NCMPUR)",
+                "https://www.canadasmissing.ca/",
+                "",
+                "The RCMP's National Centre for Missing Persons and Unidentified Remains: national cases "
+                "and unidentified remains.",
+            ),
+            (
+                "Missing Children Society of Canada",
+                "https://mcsc.ca/",
+                "",
+                "Search support and awareness for families of missing children.",
+            ),
+            (
+                "Canadian Centre for Child Protection — missingkids.ca",
+                "https://missingkids.ca/",
+                "",
+                "Help for families of missing children, and prevention resources.",
+            ),
+        ],
+    ),
+    (
+        "Support for families and the public",
+        [
+            (
+                "811 HealthLine",
+                "https://811healthline.ca/",
+                "811",
+                "Free, confidential health advice from a registered nurse, 24 hours a day.",
+            ),
+            (
+                "Mental Health Crisis Line (NL)",
+                "https://nlhealthservices.ca/",
+                "1-888-737-4668",
+                "24-hour provincial crisis line for anyone in distress, and the people worried about them.",
+            ),
+            (
+                "9-8-8 Suicide Crisis Helpline",
+                "https://988.ca/",
+                "988",
+                "Call or text 988, any time, anywhere in Canada.",
+            ),
+            (
+                "Victim Services Newfoundland and Labrador",
+                "https://www.gov.nl.ca/jps/victim-services/",
+                "",
+                "Support, information and referrals for victims of crime and their families.",
+            ),
+        ],
+    ),
+]
+
+
+def demo_file_number(index):
+    return f"{DEMO_FILE_PREFIX}{index:03d}"
+
+
+def placeholder_portrait(first_name, last_name, index):
+    """A soft abstract silhouette with initials; deliberately no face."""
+    width, height = 600, 750
+    background = BACKGROUNDS[index % len(BACKGROUNDS)]
+    shade = tuple(max(0, channel - 70) for channel in background)
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((200, 150, 400, 370), fill=shade)  # head
+    draw.rounded_rectangle((110, 400, 490, 820), radius=150, fill=shade)  # shoulders
+    initials = f"{first_name[:1]}{last_name[:1]}".upper()
+    try:
+        large, small = ImageFont.load_default(size=96), ImageFont.load_default(size=48)
+    except TypeError:  # Pillow built without FreeType
+        large = small = ImageFont.load_default()
+    draw.text((width / 2, 560), initials, fill=background, font=large, anchor="mm")
+    draw.text((width / 2, 660), "DEMO", fill=background, font=small, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"demo-{index:03d}.png", buffer.getvalue(), content_type="image/png")
+
+
+def demo_fields(index, person):
+    first_name, last_name, age, sex, region, place, days_ago, _ = person
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        "age_at_disappearance": age,
+        "sex": sex,
+        "height_cm": None if age < 12 else 150 + (index * 7) % 45,
+        "weight_kg": None if age < 12 else 50 + (index * 11) % 45,
+        "eye_colour": EYES[index % len(EYES)],
+        "hair_colour": HAIR[index % len(HAIR)],
+        "distinguishing_features": DEMO_FEATURE if index % 3 == 0 else "",
+        "last_seen_date": timezone.localdate() - datetime.timedelta(days=days_ago),
+        "last_seen_place": place,
+        "region": region,
+        "circumstances": (
+            f"Demo case — {first_name} {last_name} is a fictional person created by the seed_demo command to "
+            "show how a listing looks. Last seen leaving on foot in the late afternoon, wearing a dark rain "
+            "jacket. Nothing here describes a real person or a real investigation."
+        ),
+        "police_file_number": demo_file_number(index),
+        "investigating_agency": "Demo police service (fictional)",
+        "agency_phone": f"709-555-01{index:02d}",
+        "is_demo": True,
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data for a local run: about two dozen clearly fictional cases (invented surnames, "
+        "“Demo” in every text, generated placeholder pictures, file numbers DEMO-001…), the real help "
+        "resources of the province, the Moderators group, a staff account “moderator” in it and a member "
+        "account “demo-member”. Running it again creates nothing new. Passwords are generated and printed "
+        "once, when an account is created; use --reset-password to set and print new ones. "
+        "--clear removes the demo cases and their photos instead (preview it with --dry-run)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-password",
+            action="store_true",
+            help="Give the existing demo accounts new generated passwords and print them.",
+        )
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Delete every demo case (is_demo) with its photos and stored files, then stop.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="With --clear: only report what would be deleted.",
+        )
+
+    def handle(self, *args, reset_password, clear, dry_run, **options):
+        if dry_run and not clear:
+            raise CommandError("--dry-run only applies to --clear.")
+        if clear:
+            self.clear(dry_run=dry_run)
+            return
+        group, _, _, _ = ensure_moderators_group()
+        moderator = self.demo_account(
+            MODERATOR_USERNAME, group=group, is_staff=True, reset_password=reset_password, first_name="Demo"
+        )
+        member = self.demo_account(
+            MEMBER_USERNAME, group=None, is_staff=False, reset_password=reset_password, first_name="Demo"
+        )
+        created_resources = self.seed_resources()
+        created_cases = self.seed_cases(moderator=moderator, member=member)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {created_cases} new case(s) "
+                f"({Case.objects.filter(is_demo=True).count()} demo cases in all), "
+                f"{created_resources} new resource(s)."
+            )
+        )
+
+    def demo_account(self, username, *, group, is_staff, reset_password, first_name):
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            user = User(
+                username=username,
+                email=f"{username}@example.org",
+                first_name=first_name,
+                last_name=username.replace("-", " ").title().replace(" ", ""),
+                is_staff=is_staff,
+            )
+        if created or reset_password:
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save()
+            verb = "Created" if created else "Reset password for"
+            self.stdout.write(f"{verb} {'staff' if is_staff else 'member'} account: {username} / {password}")
+        else:
+            self.stdout.write(
+                f"Account {username} already exists; its password is unchanged "
+                "(use --reset-password for a new one)."
+            )
+        if group is not None:
+            user.groups.add(group)
+        return user
+
+    def seed_resources(self):
+        created = 0
+        for order, (category_name, resources) in enumerate(RESOURCES):
+            category, _ = ResourceCategory.objects.get_or_create(
+                name=category_name, defaults={"order": order}
+            )
+            for position, (title, url, phone, description) in enumerate(resources):
+                _, was_created = Resource.objects.get_or_create(
+                    category=category,
+                    title=title,
+                    defaults={"url": url, "phone": phone, "description": description, "order": position},
+                )
+                created += was_created
+        return created
+
+    def seed_cases(self, *, moderator, member):
+        existing = set(
+            Case.objects.filter(is_demo=True, police_file_number__startswith=DEMO_FILE_PREFIX).values_list(
+                "police_file_number", flat=True
+            )
+        )
+        created = 0
+        for index, person in enumerate(DEMO_PEOPLE, start=1):
+            if demo_file_number(index) in existing:
+                continue
+            first_name, last_name, *_, outcome = person
+            processed = process_photo(placeholder_portrait(first_name, last_name, index))
+            # One transaction per case: a case is created with its review outcome or not at all.
+            with transaction.atomic():
+                case = submit_case(
+                    by=member,
+                    fields=demo_fields(index, person),
+                    photos=[
+                        (processed, f"Placeholder picture for the demo case of {first_name} {last_name}")
+                    ],
+                )
+                if outcome in (PUBLISHED, FOUND):
+                    moderation.publish(case, by=moderator, note="Demo data")
+                if outcome == FOUND:
+                    moderation.mark_found(case, by=moderator, note="Demo data")
+                if outcome == REJECTED:
+                    moderation.reject(
+                        case, by=moderator, note="Demo data: an example of a rejected submission"
+                    )
+            created += 1
+        return created
+
+    def clear(self, *, dry_run):
+        cases = Case.objects.filter(is_demo=True)
+        count = cases.count()
+        photos = sum(case.photos.count() for case in cases)
+        if dry_run:
+            self.stdout.write(f"Would delete {count} demo case(s) and {photos} photo(s) with their files.")
+            return
+        with transaction.atomic():
+            for case in cases:
+                moderation.record(case, action=AuditAction.DELETED, note="seed_demo --clear")
+            # Each photo's files are deleted from the media storage once this commits (listings.signals).
+            cases.delete()
+        self.stdout.write(self.style.SUCCESS(f"Deleted {count} demo case(s) and {photos} photo(s)."))
