@@ -7,9 +7,16 @@ from .models import Case, CaseStatus, Region
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Name or place", max_length=100)
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Name or place",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="All regions")
-    case_status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label="Status", empty_label="Any status")
+    case_status = django_filters.ChoiceFilter(
+        choices=CaseStatus.choices, label="Status", empty_label="Any status"
+    )
     seen_after = django_filters.DateFilter(
         field_name="last_seen_date",
         lookup_expr="gte",

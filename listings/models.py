@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .images import THUMBNAIL_SIZE
+
 
 class ReviewState(models.TextChoices):
     PENDING = "pending", "Pending review"
@@ -232,6 +234,22 @@ class Photo(models.Model):
     @property
     def alt_text(self):
         return self.caption or f"Photo of {self.case.full_name}"
+
+    def _thumbnail_scale(self):
+        if not (self.width and self.height):
+            return None
+        return min(1, THUMBNAIL_SIZE[0] / self.width, THUMBNAIL_SIZE[1] / self.height)
+
+    @property
+    def thumbnail_width(self):
+        """The stored thumbnail's width, for the <img> attributes that keep the layout from jumping."""
+        scale = self._thumbnail_scale()
+        return round(self.width * scale) if scale else ""
+
+    @property
+    def thumbnail_height(self):
+        scale = self._thumbnail_scale()
+        return round(self.height * scale) if scale else ""
 
     def stored_names(self):
         return [name for name in (self.image.name, self.thumbnail.name) if name]

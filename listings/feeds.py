@@ -1,0 +1,34 @@
+"""RSS feed of published cases; it starts from `Case.objects.published()` like every public page."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.formats import date_format
+
+from .models import Case
+
+FEED_SIZE = 30
+
+
+class LatestCasesFeed(Feed):
+    title = "LostInNL — missing persons in Newfoundland and Labrador"
+    link = reverse_lazy("listings:case_list")
+    description = "Cases published on LostInNL, newest first."
+
+    def items(self):
+        return Case.objects.published().order_by("-published_at", "-id")[:FEED_SIZE]
+
+    def item_title(self, case):
+        return f"{case.get_case_status_display()}: {case.full_name}"
+
+    def item_description(self, case):
+        seen = date_format(case.last_seen_date, "DATE_FORMAT")
+        return (
+            f"{case.full_name}, {case.age_at_disappearance}, was last seen on {seen} at "
+            f"{case.last_seen_place} ({case.get_region_display()})."
+        )
+
+    def item_pubdate(self, case):
+        return case.published_at
+
+    def item_updateddate(self, case):
+        return case.updated_at

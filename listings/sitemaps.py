@@ -1,0 +1,31 @@
+"""Sitemap of the public pages and the published cases (never anything else)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Case
+
+
+class CaseSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Case.objects.published().order_by("-published_at", "-id")
+
+    def lastmod(self, case):
+        return case.updated_at
+
+
+class PageSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        return ["home", "listings:case_list", "listings:resources", "listings:contact"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+sitemaps = {"pages": PageSitemap, "cases": CaseSitemap}

@@ -1,0 +1,198 @@
+"""The public site: home, listings and search, case pages, tips, resources, submission and contact.
+
+Views stay thin. What a visitor may see comes from `Case.objects.published()` or
+`.visible_to(user)` (listings/models.py); what a visitor may send is checked by
+the forms (listings/forms.py); storing a submission is `submit_case`.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.mail import mail_managers
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_vary_headers
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from .filters import CaseFilter
+from .forms import CaseSubmissionForm, ContactForm, TipForm
+from .media import photo_response
+from .models import Case, Photo, Resource
+from .submissions import SubmissionFailed, submit_case
+
+logger = logging.getLogger(__name__)
+
+HOME_LATEST_CASES = 6
+
+
+class HomeView(TemplateView):
+    template_name = "listings/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = Case.objects.published().with_primary_photo().order_by("-updated_at", "-id")
+        return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
+
+
+class CaseListView(FilterView):
+    """Published cases, newest first, filtered by `CaseFilter`.
+
+    A request sent by static/js/search.js (header `X-Requested-With: fetch`)
+    gets only the results region, so the page can swap it in as one types.
+    """
+
+    filterset_class = CaseFilter
+    paginate_by = settings.LISTINGS_PAGE_SIZE
+    template_name = "listings/case_list.html"
+    partial_template_name = "listings/case_results.html"
+    context_object_name = "cases"
+
+    def get_queryset(self):
+        return Case.objects.published().with_primary_photo()
+
+    def is_partial(self):
+        return self.request.headers.get("X-Requested-With") == "fetch"
+
+    def get_template_names(self):
+        return [self.partial_template_name] if self.is_partial() else [self.template_name]
+
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or garbled page number shows the nearest page rather than an error.
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ["X-Requested-With"])
+        return response
+
+
+class CasePageMixin:
+    """What the case page shows, shared by the page itself and the tip form that re-renders it."""
+
+    template_name = "listings/case_detail.html"
+
+    def get_case_context(self, case, tip_form):
+        return {
+            "case": case,
+            "photos": case.visible_photos,
+            "tip_form": tip_form,
+            "share_url": self.request.build_absolute_uri(case.get_absolute_url()),
+        }
+
+
+class CaseDetailView(CasePageMixin, DetailView):
+    context_object_name = "case"
+
+    def get_queryset(self):
+        user = self.request.user
+        return Case.objects.visible_to(user).with_primary_photo(user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tip_form = TipForm() if self.object.is_published else None
+        context.update(self.get_case_context(self.object, tip_form))
+        return context
+
+
+class CaseTipView(CasePageMixin, CreateView):
+    """A tip about a published case; it is stored for staff and never shown on the site."""
+
+    form_class = TipForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.case = get_object_or_404(Case.objects.published().with_primary_photo(), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.case)
+
+    def form_valid(self, form):
+        form.instance.case = self.case
+        form.save()
+        messages.success(
+            self.request,
+            "Thank you. Your information was sent privately to the registry’s staff, "
+            "who will pass it on to the police where it can help.",
+        )
+        return redirect(self.case)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.get_case_context(self.case, context["form"]))
+        return context
+
+
+class PhotoView(View):
+    """A photo's bytes (or a signed redirect), only after the privacy rule has let the request through."""
+
+    def get(self, request, key, size):
+        photos = Photo.objects.visible_to(request.user).select_related("case")
+        return photo_response(get_object_or_404(photos, key=key), size)
+
+
+class ResourceListView(ListView):
+    template_name = "listings/resources.html"
+    context_object_name = "resources"
+
+    def get_queryset(self):
+        return Resource.objects.select_related("category")
+
+
+class SubmitCaseView(LoginRequiredMixin, FormView):
+    form_class = CaseSubmissionForm
+    template_name = "listings/submit.html"
+    success_url = reverse_lazy("accounts:submissions")
+
+    def form_valid(self, form):
+        try:
+            case = submit_case(
+                by=self.request.user,
+                fields=form.submission_fields(),
+                photos=[(photo, "") for photo in form.cleaned_data["photos"]],
+            )
+        except SubmissionFailed:
+            form.add_error(
+                None,
+                ValidationError(
+                    "We could not store your photos just now. Nothing was saved; "
+                    "please try again in a few minutes.",
+                    code="storage_unavailable",
+                ),
+            )
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Thank you. The case of {case.full_name} was sent for review; "
+            "it will appear on the site once a moderator has published it.",
+        )
+        return super().form_valid(form)
+
+
+class ContactView(CreateView):
+    form_class = ContactForm
+    template_name = "listings/contact.html"
+    success_url = reverse_lazy("listings:contact")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        contact = self.object
+        try:
+            mail_managers(
+                f"Contact form: {contact.subject}",
+                f"From: {contact.name} <{contact.email}>\n\n{contact.message}\n\n"
+                f"Read and mark it handled in the admin: "
+                f"{self.request.build_absolute_uri(reverse('admin:index'))}",
+            )
+        except Exception:
+            # The message is stored for staff either way; a mail outage must not lose it or fail the page.
+            logger.exception("Could not e-mail the managers about contact message %s", contact.pk)
+        messages.success(
+            self.request, "Thank you. Your message was sent; we usually answer within a few days."
+        )
+        return response
