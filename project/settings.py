@@ -182,3 +182,125 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# ---------------------------------------------------------------------------
+# Security and reliability (issue 6). One switch, HTTPS, turns on everything
+# that needs TLS in front of the site: it is off for `make run` on
+# http://127.0.0.1:8000 (log-in works there over plain HTTP) and MUST be true
+# in production, where `manage.py check --deploy` then reports nothing.
+# ---------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+HTTPS = env.bool("HTTPS", default=False)
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# The load balancer's probe may speak plain HTTP to the host.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    default="accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), sync-xhr=(), usb=(), "
+    "xr-spatial-tracking=()",
+)
+
+# The admin lives where ADMIN_URL says (a less obvious path than admin/ in production).
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from another
+# origin except the S3 bucket the photo views redirect to.
+_media_origins = []
+if AWS_STORAGE_BUCKET_NAME:
+    _endpoint = env("AWS_S3_ENDPOINT_URL", default="")
+    if _endpoint:
+        _media_origins.append(_endpoint.rstrip("/"))
+    else:
+        _region = env("AWS_S3_REGION_NAME", default="")
+        _media_origins.append(
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_region}.amazonaws.com"
+            if _region
+            else f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+        )
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_media_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
+
+# Caches: rate-limit counters must be shared by every Gunicorn worker, so
+# production sets CACHE_URL=redis://host:6379/1; the default is per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+
+# Client addresses: only a request from one of these may name the client in X-Forwarded-For.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+
+# Rate limits on POSTs, by URL name (project/ratelimit.py); RATELIMITS in the
+# environment overrides single entries: "listings:case_tip=100/m,listings:contact=5/h".
+RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
+RATELIMITS = {
+    "listings:case_tip": "10/h",
+    "listings:contact": "10/h",
+    "accounts:signup": "10/h",
+    "listings:submit": "20/h",
+    "password_reset": "10/h",
+    **env.dict("RATELIMITS", default={}),
+}
+
+# Log-in lockout (django-axes): 5 failures for one username from one address
+# lock that pair for 15 minutes; the site's and the admin's log-in alike.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_CLIENT_IP_CALLABLE = "project.ratelimit.client_ip"
+AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = [
+    "project.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+INSTALLED_APPS += ["axes", "csp"]
+_after_whitenoise = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+MIDDLEWARE[_after_whitenoise:_after_whitenoise] = [
+    "csp.middleware.CSPMiddleware",
+    "project.middleware.PermissionsPolicyMiddleware",
+    "project.middleware.DatabaseUnavailableMiddleware",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "project.ratelimit.RateLimitMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+
+# MySQL: give up connecting quickly, so an outage answers 503 at once
+# (CONN_HEALTH_CHECKS replaces a dead persistent connection on the next request).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=1)
+    )
+# --- end of security and reliability -----------------------------------------
