@@ -1,5 +1,10 @@
 """Suite-wide fixtures."""
 
+import logging
+import socket
+import uuid
+from dataclasses import dataclass
+
 import pytest
 
 
@@ -13,3 +18,89 @@ def _test_storages(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """moto's AWS server (S3, KMS) over real HTTP on a free 127.0.0.1 port, shared by the whole run."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one log line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch, tmp_path, moto_server):
+    """Fake credentials and a region for boto3, isolated from any real AWS configuration."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "ca-central-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+        "NO_PROXY": "127.0.0.1,localhost",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in (
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_ENDPOINT_URL_KMS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return moto_server
+
+
+@dataclass
+class S3Bucket:
+    client: object
+    name: str
+    endpoint_url: str
+
+    def keys(self):
+        return sorted(
+            item["Key"] for item in self.client.list_objects_v2(Bucket=self.name).get("Contents", [])
+        )
+
+    def read(self, key):
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+
+@pytest.fixture
+def s3_storage(_test_storages, settings, aws_env):
+    """Media on a fresh private bucket of the moto server, configured as production configures S3."""
+    import boto3
+
+    bucket = S3Bucket(
+        client=boto3.client("s3", endpoint_url=aws_env, region_name="ca-central-1"),
+        name=f"lostinnl-test-{uuid.uuid4().hex[:12]}",
+        endpoint_url=aws_env,
+    )
+    bucket.client.create_bucket(
+        Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": "ca-central-1"}
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket.name,
+                "endpoint_url": aws_env,
+                "region_name": "ca-central-1",
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "signature_version": "s3v4",
+                "file_overwrite": False,
+                "object_parameters": {"CacheControl": "private, max-age=300"},
+            },
+        },
+    }
+    return bucket

@@ -2,10 +2,13 @@
 
 Photos are never served from a public media URL. On the local file system the
 bytes are streamed by Django; on S3 the answer is a redirect to a short-lived
-signed URL, generated only after the privacy rule has let the request through.
+signed URL (AWS_QUERYSTRING_EXPIRE seconds), generated only here, after the
+caller (`listings.views.PhotoView`, through `Photo.objects.visible_to`) has let
+the request through. So a pending photo's URL is only ever signed for staff
+and for its submitter.
 """
 
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
 from .models import ReviewState
@@ -15,14 +18,28 @@ def _is_public(photo):
     return photo.review_state == ReviewState.PUBLISHED and photo.case.review_state == ReviewState.PUBLISHED
 
 
+def _signs_urls(storage):
+    """A remote storage (S3) whose objects are reached through their own, signed URLs."""
+    return hasattr(storage, "bucket_name")
+
+
 def photo_response(photo, size):
     field = photo.image if size == "full" else photo.thumbnail
-    if hasattr(field.storage, "bucket_name"):
-        response = HttpResponseRedirect(field.url)
+    if not field.name:
+        raise Http404("This photo has no stored file.")
+    storage = field.storage
+    if _signs_urls(storage):
+        response = HttpResponseRedirect(storage.url(field.name))
+        # The redirect must not outlive the signature it carries.
+        lifetime = max(0, int(getattr(storage, "querystring_expire", 300)) // 2)
     else:
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
+        try:
+            response = FileResponse(field.open("rb"), content_type="image/jpeg")
+        except FileNotFoundError:
+            raise Http404("This photo's file is missing.") from None
+        lifetime = 300
     if _is_public(photo):
-        patch_cache_control(response, public=True, max_age=300)
+        patch_cache_control(response, public=True, max_age=lifetime)
     else:
         patch_cache_control(response, private=True, no_store=True)
     return response

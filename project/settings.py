@@ -70,18 +70,33 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "project.wsgi.application"
 
-# Database: one URL picks SQLite (the local default) or MySQL (production, RDS).
+# Database: one URL picks SQLite (the local default) or MySQL (production, RDS),
+# e.g. mysql://lostinnl@db.example.rds.amazonaws.com:3306/lostinnl. The password
+# may instead be given KMS-encrypted in DATABASE_PASSWORD_KMS (see project/kms.py).
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if env("DATABASE_PASSWORD_KMS", default=""):
+    from .kms import decrypt_setting
+
+    DATABASES["default"]["PASSWORD"] = decrypt_setting("DATABASE_PASSWORD_KMS", env("DATABASE_PASSWORD_KMS"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    # Full Unicode (accents, emoji) with a collation MySQL 8 and MariaDB both have,
+    # strict SQL mode so bad data is an error rather than silently truncated.
+    DATABASE_COLLATION = env("DATABASE_COLLATION", default="utf8mb4_unicode_520_ci")
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "charset": "utf8mb4",
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO'",
+            "collation": DATABASE_COLLATION,
+            "isolation_level": "read committed",
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+            "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
         }
     )
-    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+    if env("DATABASE_SSL_CA", default=""):
+        # RDS: verify the server against the AWS RDS CA bundle.
+        DATABASES["default"]["OPTIONS"]["ssl"] = {"ca": env("DATABASE_SSL_CA")}
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": DATABASE_COLLATION}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -111,7 +126,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Media (uploaded photos) is never served directly: every photo goes through a
 # view that applies the privacy rule. S3 when a bucket is configured, the
-# local file system otherwise.
+# local file system otherwise. Objects are private (no ACL, bucket policy blocks
+# public access) and reached through short-lived signed URLs. No keys here: boto3
+# takes the instance role, or the standard AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
@@ -124,6 +141,8 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "signature_version": "s3v4",
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "private, max-age=300"},
         },
