@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Case as Switch
 from django.db.models import Count, Value, When
 from django.template.response import TemplateResponse
@@ -505,8 +506,12 @@ class ContactMessageAdmin(InboxAdmin):
     fields = ["created_at", "name", "email", "subject", "message", "handled"]
 
 
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ResourceInline(admin.TabularInline):
     model = Resource
+    formfield_overrides = HTTPS_LINKS
     extra = 1
     fields = ["title", "url", "phone", "description", "order"]
 
@@ -528,6 +533,7 @@ class ResourceCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["title", "category", "phone", "url", "order"]
     list_editable = ["order"]
     list_filter = ["category"]
