@@ -1,0 +1,393 @@
+"""The shipped deployment files (deploy/, Procfile) are valid for the tools that
+read them, and agree with each other and with the settings."""
+
+import importlib.util
+import json
+import os
+import re
+import runpy
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REPO = Path(__file__).resolve().parent.parent
+DEPLOY = REPO / "deploy"
+NGINX_SITE = DEPLOY / "nginx" / "lostinnl.conf"
+SHELL_SCRIPTS = [
+    DEPLOY / "ec2" / "bootstrap.sh",
+    DEPLOY / "ec2" / "release.sh",
+    DEPLOY / "ec2" / "lostinnl-manage",
+]
+UNITS = sorted((DEPLOY / "systemd").iterdir())
+MIB = 1024 * 1024
+
+
+def _nginx_site():
+    return NGINX_SITE.read_text()
+
+
+def _unit(name):
+    """The [Section] Key=value pairs of a unit file, keys repeated as lists."""
+    values = {}
+    for line in (DEPLOY / "systemd" / name).read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, value = line.split("=", 1)
+            values.setdefault(key.strip(), []).append(value.strip())
+    return values
+
+
+def _gunicorn_settings(**env):
+    cleared = {key: None for key in os.environ if key.startswith("GUNICORN_")}
+    cleared.update({"WEB_CONCURRENCY": None, "PORT": None, "RUNTIME_DIRECTORY": None})
+    cleared.update(env)
+    saved = {key: os.environ.get(key) for key in cleared}
+    try:
+        for key, value in cleared.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _load_renderer():
+    spec = importlib.util.spec_from_file_location("nginx_render", DEPLOY / "nginx" / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _cloudformation():
+    decode = pytest.importorskip("cfnlint.decode", reason="cfn-lint is not installed (requirements-dev.txt)")
+    template, matches = decode.decode_str((DEPLOY / "aws" / "cloudformation.yaml").read_text())
+    assert not matches
+    return template
+
+
+# --- Tools ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed (apt shellcheck)")
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
+def test_shell_script_passes_shellcheck(script):
+    result = subprocess.run(["shellcheck", "--shell=bash", str(script)], capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
+def test_shell_script_parses_and_is_executable(script):
+    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert script.stat().st_mode & stat.S_IXUSR
+    assert "set -euo pipefail" in script.read_text()
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed (apt systemd)"
+)
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
+    # The deployed paths (venv, checkout) are laid out under tmp_path, so the only
+    # messages left would be about the units themselves.
+    root = tmp_path / "root"
+    units = tmp_path / "units"
+    units.mkdir()
+    for unit in UNITS:
+        (units / unit.name).write_text(unit.read_text().replace("/srv/lostinnl", f"{root}/srv/lostinnl"))
+    venv_bin = root / "srv" / "lostinnl" / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (root / "srv" / "lostinnl" / "app").mkdir()
+    for program in ("gunicorn", "python"):
+        (venv_bin / program).write_text("#!/bin/sh\n")
+        (venv_bin / program).chmod(0o755)
+
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *sorted(str(path) for path in units.iterdir())],
+        capture_output=True,
+        text=True,
+        cwd=units,
+    )
+
+    # Only this machine not being a systemd host may be reported.
+    not_the_host = re.compile(
+        r"Unit \S+\.target not found|Failed to connect to bus|not being run as PID 1|^$"
+    )
+    problems = [
+        line for line in (result.stdout + result.stderr).splitlines() if not not_the_host.search(line)
+    ]
+    assert problems == []
+
+
+def test_cloudformation_template_passes_cfn_lint():
+    beside_python = Path(sys.executable).with_name("cfn-lint")
+    cfn_lint = str(beside_python) if beside_python.exists() else shutil.which("cfn-lint")
+    if cfn_lint is None:
+        pytest.skip("cfn-lint is not installed (requirements-dev.txt)")
+    template = DEPLOY / "aws" / "cloudformation.yaml"
+
+    result = subprocess.run(
+        [cfn_lint, "--regions", "ca-central-1", "us-east-1", "--", str(template)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt nginx)")
+def test_shipped_nginx_site_passes_nginx_t_for_a_real_domain(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=example.org",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    site = _load_renderer().render(
+        _nginx_site(),
+        domain="example.org",
+        certificate=str(cert),
+        certificate_key=str(key),
+        log_dir=str(tmp_path),
+    )
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{ include {tmp_path / 'site.conf'}; }}\n"
+    )
+
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "server_name example.org www.example.org;" in site
+
+
+def test_json_policies_and_agent_configuration_are_valid_json():
+    for path in (DEPLOY / "aws").glob("*.json"):
+        json.loads(path.read_text())
+
+
+# --- Nginx and the application agree ---------------------------------------------------
+
+
+def test_nginx_body_limit_matches_the_submission_upload_limit():
+    size = re.search(r"^\s*client_max_body_size (\d+)m;", _nginx_site(), re.MULTILINE)
+    assert size, "no client_max_body_size in the site"
+    limit = int(size.group(1)) * MIB
+
+    # Room for the form fields on top of the photos, and not much more.
+    assert settings.SUBMISSION_MAX_UPLOAD_BYTES < limit <= settings.SUBMISSION_MAX_UPLOAD_BYTES + 2 * MIB
+    assert settings.PHOTO_MAX_UPLOAD_BYTES < limit
+
+
+def test_nginx_sets_the_scheme_header_django_trusts():
+    assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in _nginx_site()
+
+
+def test_nginx_never_serves_media():
+    site = _nginx_site()
+
+    assert not re.search(r"location\s+[~^=]*\s*/media", site)
+    assert "MEDIA_ROOT" not in site and "/var/lib/lostinnl/media" not in site
+
+
+def test_nginx_413_page_exists_and_explains_the_limit():
+    assert "error_page 413 /errors/413.html;" in _nginx_site()
+    page = (DEPLOY / "nginx" / "errors" / "413.html").read_text()
+    assert "25&nbsp;MB" in page and f"{settings.SUBMISSION_MAX_UPLOAD_BYTES // MIB}" == "25"
+
+
+def test_nginx_waits_longer_than_gunicorn():
+    read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", _nginx_site()).group(1))
+
+    assert read_timeout > _gunicorn_settings()["timeout"]
+
+
+def test_renderer_fails_loudly_when_a_known_value_disappears():
+    renderer = _load_renderer()
+    with pytest.raises(renderer.RenderError):
+        renderer.render(_nginx_site().replace("/run/lostinnl/gunicorn.sock", "/run/other.sock"))
+
+
+# --- Gunicorn and systemd --------------------------------------------------------------
+
+
+def test_gunicorn_workers_follow_the_cpu_count_unless_overridden():
+    cpus = len(os.sched_getaffinity(0))
+
+    assert _gunicorn_settings()["workers"] == 2 * cpus + 1
+    assert _gunicorn_settings(WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_gunicorn_binds_the_socket_nginx_and_systemd_use():
+    socket_path = _unit("lostinnl.socket")["ListenStream"][0]
+
+    assert _gunicorn_settings()["bind"] == [f"unix:{socket_path}"]
+    assert f"server unix:{socket_path} fail_timeout=0;" in _nginx_site()
+    assert _gunicorn_settings(PORT="5000")["bind"] == ["0.0.0.0:5000"]
+
+
+def test_gunicorn_reloads_gracefully_and_recycles_workers():
+    config = _gunicorn_settings()
+
+    assert config["preload_app"] is False  # so a HUP loads new code
+    assert config["max_requests"] > 0 and config["max_requests_jitter"] > 0
+    assert config["graceful_timeout"] > 0
+    assert "%(L)s" in config["access_log_format"]  # request time
+    assert config["wsgi_app"] == "project.wsgi:application"
+
+
+def test_socket_is_reachable_by_nginx_only():
+    socket_unit = _unit("lostinnl.socket")
+
+    assert socket_unit["SocketGroup"] == ["www-data"]
+    assert socket_unit["SocketMode"] == ["0660"]
+
+
+def test_service_runs_unprivileged_sandboxed_and_restarts():
+    service = _unit("lostinnl.service")
+
+    assert service["User"] == ["lostinnl"]
+    assert service["Requires"] == ["lostinnl.socket"]
+    assert service["EnvironmentFile"] == ["/etc/lostinnl/lostinnl.env"]
+    assert service["Restart"] == ["on-failure"]
+    assert service["ExecReload"] == ["/bin/kill -s HUP $MAINPID"]
+    assert service["NoNewPrivileges"] == ["yes"]
+    assert service["ProtectSystem"] == ["strict"]
+    assert service["PrivateTmp"] == ["yes"]
+    assert service["CapabilityBoundingSet"] == [""]
+    assert "--config /srv/lostinnl/app/deploy/gunicorn.conf.py" in service["ExecStart"][0]
+
+
+def test_bootstrap_keeps_the_environment_file_private():
+    script = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
+
+    assert "umask 077" in script
+    assert 'chmod 0600 "$ENV_FILE"' in script
+    assert 'chown root:root "$ENV_FILE"' in script
+
+
+def test_release_rolls_back_on_a_failed_health_check():
+    script = (DEPLOY / "ec2" / "release.sh").read_text()
+
+    assert "healthy || rollback" in script
+    assert "/healthz" in script
+    assert "systemctl reload-or-restart lostinnl.service" in script
+
+
+def test_procfile_uses_the_shipped_gunicorn_settings():
+    procfile = dict(
+        line.split(":", 1) for line in (REPO / "Procfile").read_text().splitlines() if line.strip()
+    )
+
+    assert procfile["web"].split() == ["gunicorn", "--config", "deploy/gunicorn.conf.py"]
+    assert "migrate" in procfile["release"]
+
+
+# --- AWS ---------------------------------------------------------------------------
+
+
+def _statements_by_sid(statements):
+    return {statement["Sid"]: statement for statement in statements}
+
+
+def test_instance_policy_file_matches_the_cloudformation_role():
+    role = _cloudformation()["Resources"]["InstanceRole"]["Properties"]
+    in_stack = _statements_by_sid(role["Policies"][0]["PolicyDocument"]["Statement"])
+    in_file = _statements_by_sid(
+        json.loads((DEPLOY / "aws" / "iam-instance-policy.json").read_text())["Statement"]
+    )
+
+    assert in_stack.keys() == in_file.keys()
+    for sid, statement in in_file.items():
+        assert sorted(statement["Action"]) == sorted(in_stack[sid]["Action"]), sid
+
+
+def test_instance_policy_is_least_privilege():
+    policy = json.loads((DEPLOY / "aws" / "iam-instance-policy.json").read_text())
+
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert not any(action.endswith("*") for action in statement["Action"]), statement["Sid"]
+        if statement["Resource"] == "*":
+            # Only metrics have no resource; they are held to one namespace.
+            assert statement["Action"] == ["cloudwatch:PutMetricData"]
+            assert statement["Condition"]["StringEquals"]["cloudwatch:namespace"] == "LostInNL"
+    actions = {action for statement in policy["Statement"] for action in statement["Action"]}
+    assert "kms:Encrypt" not in actions and "s3:PutBucketPolicy" not in actions
+
+
+def test_bucket_denies_plain_http_and_public_access():
+    policy = json.loads((DEPLOY / "aws" / "s3-bucket-policy.json").read_text())
+    insecure = _statements_by_sid(policy["Statement"])["DenyInsecureTransport"]
+    assert insecure["Effect"] == "Deny"
+    assert insecure["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert all(json.loads((DEPLOY / "aws" / "s3-public-access-block.json").read_text()).values())
+
+    bucket = _cloudformation()["Resources"]["MediaBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert (
+        bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"][
+            "SSEAlgorithm"
+        ]
+        == "aws:kms"
+    )
+
+
+def test_database_is_private_backed_up_and_reachable_from_the_web_tier_only():
+    resources = _cloudformation()["Resources"]
+    database = resources["Database"]["Properties"]
+    ingress = resources["DatabaseSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+
+    assert database["PubliclyAccessible"] is False
+    assert database["StorageEncrypted"] is True
+    assert database["BackupRetentionPeriod"] == {"Ref": "BackupRetentionDays"}
+    assert resources["Database"]["DeletionPolicy"] == "Snapshot"
+    assert ingress == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 3306,
+            "ToPort": 3306,
+            "SourceSecurityGroupId": {"Ref": "WebSecurityGroup"},
+            "Description": "MySQL from the web instances",
+        }
+    ]
+
+
+def test_cloudwatch_agent_ships_the_logs_the_stack_writes():
+    agent = json.loads((DEPLOY / "aws" / "cloudwatch-agent.json").read_text())
+    collected = agent["logs"]["logs_collected"]["files"]["collect_list"]
+    files = {entry["file_path"] for entry in collected}
+    groups = {entry["log_group_name"] for entry in collected}
+    service = "\n".join(
+        f"{key}={value}" for key, values in _unit("lostinnl.service").items() for value in values
+    )
+    stack_groups = {
+        resource["Properties"]["LogGroupName"]
+        for resource in _cloudformation()["Resources"].values()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    }
+
+    for path in files:
+        assert path in _nginx_site() or path in service, path
+    assert {"/var/log/lostinnl/app.log", "/var/log/nginx/lostinnl.access.log"} <= files
+    assert groups == stack_groups
+    assert agent["metrics"]["namespace"] == "LostInNL"
+    assert {"mem", "disk"} <= agent["metrics"]["metrics_collected"].keys()
