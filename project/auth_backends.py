@@ -1,18 +1,21 @@
-"""Log-in lockout (django-axes) in front of Django's model backend."""
+"""Log-in lockout (django-axes) and Django's model backend, as the site's one backend."""
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.backends import ModelBackend
 
 
-class LockoutBackend(AxesStandaloneBackend):
-    """django-axes' lockout check for every log-in made through a request.
+class LockoutBackend(AxesStandaloneBackend, ModelBackend):
+    """Checks django-axes' lockout, then authenticates against the user table.
 
     Every log-in form (the site's and the admin's) passes the request, so every
     one of them is counted and locked out. A call to `authenticate()` without a
     request (Django's test client `login()`, a shell) has no client address to
-    lock and is left to the next backend instead of failing.
+    lock, so only the password is checked. Being the only backend, a view may
+    call `login(request, user)` without naming one.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        if request is not None:
+            # Returns None when the pair is not locked out; raises PermissionDenied when it is.
+            AxesStandaloneBackend.authenticate(self, request, username=username, password=password, **kwargs)
+        return ModelBackend.authenticate(self, request, username=username, password=password, **kwargs)

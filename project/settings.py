@@ -298,12 +298,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "project.ratelimit.client_ip"
 AXES_VERBOSE = False
-AUTHENTICATION_BACKENDS = [
-    "project.auth_backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["project.auth_backends.LockoutBackend"]
 
-INSTALLED_APPS += ["axes", "csp"]
+INSTALLED_APPS += ["axes", "csp", "django.forms"]
+# Form widgets and fields render through TEMPLATES, so templates/ can hold
+# form templates (templates/includes/honeypot_field.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 _after_whitenoise = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
 MIDDLEWARE[_after_whitenoise:_after_whitenoise] = [
     "csp.middleware.CSPMiddleware",
