@@ -20,6 +20,16 @@ def _test_storages(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (project/ratelimit.py) live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     """moto's AWS server (S3, KMS) over real HTTP on a free 127.0.0.1 port, shared by the whole run."""
