@@ -30,7 +30,7 @@ def kms_client():
     )
 
 
-def _reason(error):
+def reason(error):
     """A short, single-line reason for a boto3/botocore failure."""
     from botocore.exceptions import ClientError
 
@@ -52,8 +52,8 @@ def decrypt_setting(variable, ciphertext, *, client=None):
     """Decrypt the base64 `ciphertext` held by the environment variable `variable`."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    def fail(reason):
-        return ImproperlyConfigured(f"{variable} could not be decrypted: {reason}")
+    def fail(why):
+        return ImproperlyConfigured(f"{variable} could not be decrypted: {why}")
 
     try:
         blob = base64.b64decode("".join(ciphertext.split()), validate=True)
@@ -65,7 +65,7 @@ def decrypt_setting(variable, ciphertext, *, client=None):
         client = client or kms_client()
         plaintext = client.decrypt(CiphertextBlob=blob)["Plaintext"]
     except (BotoCoreError, ClientError) as error:
-        raise fail(_reason(error)) from None
+        raise fail(reason(error)) from None
     try:
         return plaintext.decode("utf-8")
     except UnicodeDecodeError:

@@ -169,6 +169,9 @@ PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 PHOTO_MAX_PER_CASE = env.int("PHOTO_MAX_PER_CASE", default=6)
 # The whole submission (all photos together); Nginx's client_max_body_size matches it.
 SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# Rejected submissions and their media are deleted this many days after rejection
+# (manage.py purge_rejected, run daily by lostinnl-purge.timer).
+REJECTED_RETENTION_DAYS = env.int("REJECTED_RETENTION_DAYS", default=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

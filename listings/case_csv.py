@@ -1,0 +1,197 @@
+"""Cases as CSV, for `manage.py export_cases` and `manage.py import_cases`.
+
+One row per case, with its review state and case status, in columns named as
+the model's fields. An import is checked row by row through `CaseImportForm`
+(the model's own validation, `full_clean` included) and is all-or-nothing:
+either every row is valid and every case is created, each with an IMPORTED
+audit entry, or nothing is written and every error is reported by line.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditAction, Case, CaseStatus, ReviewState, Sex
+from .moderation import record
+
+CASE_FIELDS = [
+    "first_name",
+    "last_name",
+    "nickname",
+    "age_at_disappearance",
+    "sex",
+    "height_cm",
+    "weight_kg",
+    "eye_colour",
+    "hair_colour",
+    "distinguishing_features",
+    "last_seen_date",
+    "last_seen_place",
+    "region",
+    "circumstances",
+    "police_file_number",
+    "investigating_agency",
+    "agency_phone",
+    "case_status",
+    "review_state",
+]
+COLUMNS = ["slug", *CASE_FIELDS, "published_at", "submitted_by"]
+# Left empty (or out of the file), these take the model's defaults.
+DEFAULTS = {"sex": Sex.UNKNOWN, "case_status": CaseStatus.MISSING, "review_state": ReviewState.PENDING}
+REQUIRED_COLUMNS = {
+    "first_name",
+    "last_name",
+    "age_at_disappearance",
+    "last_seen_date",
+    "last_seen_place",
+    "region",
+}
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def write_cases(cases, stream):
+    """Write `cases` as CSV to the text `stream`; return how many rows were written."""
+    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for case in cases.select_related("submitted_by").order_by("id"):
+        row = {name: _cell(getattr(case, name)) for name in ["slug", *CASE_FIELDS, "published_at"]}
+        row["submitted_by"] = case.submitted_by.get_username() if case.submitted_by else ""
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+class CaseImportForm(forms.ModelForm):
+    slug = forms.SlugField(max_length=80, required=False)
+    published_at = forms.DateTimeField(required=False)
+    submitted_by = forms.CharField(required=False, max_length=150)
+
+    class Meta:
+        model = Case
+        fields = CASE_FIELDS
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug and Case.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(
+                "A case with the slug “%(slug)s” already exists.",
+                code="duplicate_slug",
+                params={"slug": slug},
+            )
+        return slug
+
+    def clean_submitted_by(self):
+        username = self.cleaned_data["submitted_by"]
+        if not username:
+            return None
+        User = get_user_model()
+        try:
+            return User.objects.get_by_natural_key(username)
+        except User.DoesNotExist:
+            raise forms.ValidationError(
+                "No user is named “%(username)s”.", code="unknown_user", params={"username": username}
+            ) from None
+
+    def save_imported(self, *, by, note):
+        case = self.save(commit=False)
+        if self.cleaned_data["slug"]:
+            case.slug = self.cleaned_data["slug"]
+        case.submitted_by = self.cleaned_data["submitted_by"]
+        now = timezone.now()
+        if case.review_state != ReviewState.PENDING:
+            case.reviewed_at = now
+        if case.review_state == ReviewState.PUBLISHED:
+            case.published_at = self.cleaned_data["published_at"] or now
+        case.save()
+        record(
+            case,
+            action=AuditAction.IMPORTED,
+            by=by,
+            field="review_state",
+            to_value=case.review_state,
+            note=note,
+        )
+        return case
+
+
+@dataclass
+class ImportResult:
+    forms: list  # (line number, valid CaseImportForm)
+    errors: list  # "line N: field: message"
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read as a cases CSV."""
+
+
+def _error_lines(line, form):
+    for field, errors in form.errors.items():
+        label = "row" if field == "__all__" else field
+        for message in errors:
+            yield f"line {line}: {label}: {message}"
+
+
+def check_rows(stream):
+    """Validate every row of the CSV text `stream`; nothing is written."""
+    reader = csv.DictReader(stream)
+    header = reader.fieldnames or []
+    if not header:
+        raise ImportFileError("the file is empty")
+    missing = sorted(REQUIRED_COLUMNS - set(header))
+    unknown = sorted(set(header) - set(COLUMNS))
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"missing column(s): {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown column(s): {', '.join(unknown)}")
+        raise ImportFileError(f"line 1: {'; '.join(problems)} (expected: {', '.join(COLUMNS)})")
+    result = ImportResult(forms=[], errors=[])
+    seen_slugs = {}
+    line = reader.line_num
+    for row in reader:
+        first_line = line + 1
+        line = reader.line_num
+        if None in row:
+            result.errors.append(f"line {first_line}: row: more cells than columns")
+            continue
+        data = {name: (value or "").strip() for name, value in row.items()}
+        for name, default in DEFAULTS.items():
+            data[name] = data.get(name) or default
+        form = CaseImportForm(data=data)
+        if not form.is_valid():
+            result.errors.extend(_error_lines(first_line, form))
+            continue
+        slug = form.cleaned_data["slug"]
+        if slug and slug in seen_slugs:
+            result.errors.append(f"line {first_line}: slug: “{slug}” is also on line {seen_slugs[slug]}.")
+            continue
+        if slug:
+            seen_slugs[slug] = first_line
+        result.forms.append((first_line, form))
+    return result
+
+
+def import_rows(result, *, by, source):
+    """Create every case of a valid `ImportResult` in one transaction."""
+    with transaction.atomic():
+        return [
+            form.save_imported(by=by, note=f"Imported from {source}, line {line}.")
+            for line, form in result.forms
+        ]
