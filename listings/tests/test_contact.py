@@ -1,0 +1,47 @@
+"""The contact form stores the message for staff and e-mails the site managers."""
+
+import pytest
+from django.urls import reverse
+
+from listings.models import ContactMessage
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = {
+    "name": "Robin Example",
+    "email": "robin@example.org",
+    "subject": "A correction",
+    "message": "The date on one case seems wrong.",
+}
+
+
+def test_contact_message_is_stored_and_mailed_to_managers(client, mailoutbox, settings):
+    settings.MANAGERS = [("Managers", "managers@example.org")]
+
+    response = client.post(reverse("listings:contact"), MESSAGE, follow=True)
+
+    assert response.redirect_chain == [(reverse("listings:contact"), 302)]
+    assert "Your message was sent" in response.content.decode()
+    stored = ContactMessage.objects.get()
+    assert (stored.name, stored.email, stored.subject, stored.handled) == (
+        "Robin Example",
+        "robin@example.org",
+        "A correction",
+        False,
+    )
+    [mail] = mailoutbox
+    assert mail.to == ["managers@example.org"]
+    assert "A correction" in mail.subject
+    assert "robin@example.org" in mail.body and "The date on one case seems wrong." in mail.body
+
+
+def test_contact_message_is_kept_when_mail_fails(client, monkeypatch):
+    def broken_mail(*args, **kwargs):
+        raise OSError("SMTP server unreachable")
+
+    monkeypatch.setattr("listings.views.mail_managers", broken_mail)
+
+    response = client.post(reverse("listings:contact"), MESSAGE)
+
+    assert response.status_code == 302
+    assert ContactMessage.objects.count() == 1
