@@ -8,12 +8,14 @@ Staff edits made through a change form are recorded field by field.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case as Switch
 from django.db.models import Count, Value, When
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -133,6 +135,15 @@ class ModerationActionsMixin:
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("listings.moderate_case")
+
+
+CASE_VERBS = [
+    ("publish", "published"),
+    ("reject", "rejected"),
+    ("mark_found", "marked found"),
+    ("mark_missing", "marked missing"),
+    ("unpublish", "unpublished"),
+]
 
 
 def _moderation_action(change, *, verb, description):
@@ -273,6 +284,58 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
     def view_on_site(self, case):
         return case.get_absolute_url()
+
+    # Per-case buttons on the change form: (action name, label), offered when the transition is allowed.
+    def available_moderation(self, case):
+        options = {
+            ReviewState.PENDING: [("publish", "Publish"), ("reject", "Reject")],
+            ReviewState.PUBLISHED: [("unpublish", "Unpublish"), ("reject", "Reject")],
+            ReviewState.REJECTED: [("publish", "Publish")],
+        }[case.review_state]
+        if case.is_found:
+            return [*options, ("mark_missing", "Mark missing")]
+        return [*options, ("mark_found", "Mark found")]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/moderate/<slug:action>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="listings_case_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, object_id, action):
+        """One case through the same confirmation page as the bulk actions."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404
+        change = getattr(moderation, action, None)
+        if action not in {name for name, _ in self.available_moderation(case)} or change is None:
+            self.message_user(
+                request, "That moderation action is not available for this case.", messages.WARNING
+            )
+            return redirect("admin:listings_case_change", case.pk)
+        verb = dict(CASE_VERBS)[action]
+        response = moderate_with_note(
+            self, request, Case.objects.filter(pk=case.pk), change=change, verb=verb, name=action
+        )
+        return response or redirect("admin:listings_case_change", case.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        if case is not None and self.has_moderate_permission(request):
+            extra_context = {
+                "moderation_links": [
+                    (reverse("admin:listings_case_moderate", args=[case.pk, name]), label)
+                    for name, label in self.available_moderation(case)
+                ],
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         pending_photos = Photo.objects.filter(review_state=ReviewState.PENDING)

@@ -367,3 +367,50 @@ class TestInboxes:
         response = moderator_client.get(changelist(ContactMessage), {"handled__exact": "0"})
 
         assert list(response.context["cl"].result_list) == [open_message]
+
+
+class TestChangeFormButtons:
+    def test_buttons_follow_the_case_state(self, moderator_client):
+        case = CaseFactory()
+
+        response = moderator_client.get(change_url(case))
+
+        labels = [label for _, label in response.context["moderation_links"]]
+        assert labels == ["Publish", "Reject", "Mark found"]
+
+    def test_publish_button_confirms_with_a_note(self, moderator_client, moderator):
+        case = CaseFactory()
+        url = reverse("admin:listings_case_moderate", args=[case.pk, "publish"])
+
+        page = moderator_client.get(url)
+        assert page.status_code == 200
+        assert 'name="note"' in page.text
+        assert Case.objects.get(pk=case.pk).review_state == ReviewState.PENDING
+
+        response = moderator_client.post(url, {"post": "yes", "note": "Checked by phone"})
+
+        assert response.status_code == 302
+        assert response.url == change_url(case)
+        entry = AuditEntry.objects.get(case=case, action=AuditAction.PUBLISHED)
+        assert (entry.actor, entry.note) == (moderator, "Checked by phone")
+
+    def test_unavailable_button_action_is_refused_politely(self, moderator_client):
+        case = CaseFactory()
+
+        response = moderator_client.post(
+            reverse("admin:listings_case_moderate", args=[case.pk, "unpublish"]), {"post": "yes"}
+        )
+
+        assert response.status_code == 302
+        assert "not available" in messages_of(response)[0]
+        assert not AuditEntry.objects.exists()
+
+    def test_button_needs_the_moderate_permission(self, client):
+        staff = StaffFactory()
+        staff.user_permissions.add(Permission.objects.get(codename="change_case"))
+        client.force_login(staff)
+        case = CaseFactory()
+
+        url = reverse("admin:listings_case_moderate", args=[case.pk, "publish"])
+        assert client.post(url, {"post": "yes"}).status_code == 403
+        assert "moderation_links" not in client.get(change_url(case)).context
