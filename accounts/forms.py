@@ -4,14 +4,16 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.core.exceptions import ValidationError
 
+from project.forms import HoneypotMixin
+
 from .models import User
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(HoneypotMixin, UserCreationForm):
     """A new member: username, e-mail and password; names are optional.
 
     The e-mail address is unique whatever its case, so a password reset always
-    reaches exactly one account.
+    reaches exactly one account. Anyone can post it, so it carries the honeypot.
     """
 
     error_messages = {

@@ -40,7 +40,8 @@ class SignUpView(RedirectURLMixin, CreateView):
             # Another sign-up took the same username or e-mail between validation and saving.
             form.add_error(None, "That username or e-mail address was just taken. Please try again.")
             return self.form_invalid(form)
-        login(self.request, self.object)
+        # The password was just set, so there is nothing for the lockout backend to check.
+        login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, f"Welcome to LostInNL, {self.object.username}. Your account is ready.")
         return HttpResponseRedirect(self.get_success_url())
 

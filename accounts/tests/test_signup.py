@@ -139,6 +139,11 @@ class TestSignUpRejects:
         assert 'aria-invalid="true"' in content
         assert 'id="id_email_error"' in content
 
+    def test_filled_honeypot_creates_no_account(self, client):
+        form, _ = self.post_invalid(client, website="https://spam.example/")
+
+        assert form.has_error("__all__", code="spam")
+
 
 class TestSignUpForm:
     def test_email_domain_is_normalised(self):
