@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from project.forms import HoneypotMixin
+
 from .images import process_photo
 from .models import Case, ContactMessage, Tip
 
@@ -92,7 +94,7 @@ class CaseSubmissionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class TipForm(forms.ModelForm):
+class TipForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Tip
         fields = ["message", "name", "email", "phone"]
@@ -115,7 +117,7 @@ class TipForm(forms.ModelForm):
         return message
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = ContactMessage
         fields = ["name", "email", "subject", "message"]
