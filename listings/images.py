@@ -65,7 +65,10 @@ def process_photo(upload):
             name=upload.name,
             limit=settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024),
         )
-    not_an_image = ("“%(name)s” is not a photo we can read. Please use a JPEG, PNG, WebP or GIF image.", "invalid_image")
+    not_an_image = (
+        "“%(name)s” is not a photo we can read. Please use a JPEG, PNG, WebP or GIF image.",
+        "invalid_image",
+    )
     try:
         upload.seek(0)
         data = upload.read()

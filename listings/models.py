@@ -154,14 +154,14 @@ class Case(models.Model):
             self.slug = f"{base}-{_case_slug_token()}"
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("listings:case_detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.last_seen_date and self.last_seen_date > timezone.localdate():
             raise ValidationError(
                 {"last_seen_date": ValidationError("The date last seen cannot be in the future.", code="future_date")}
             )
-
-    def get_absolute_url(self):
-        return reverse("listings:case_detail", kwargs={"slug": self.slug})
 
     @property
     def full_name(self):

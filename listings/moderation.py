@@ -141,7 +141,9 @@ def _set_photo_state(photo, new_state, *, by, note, action):
         locked = Photo.objects.select_for_update().select_related("case").get(pk=photo.pk)
         old_state = locked.review_state
         if old_state == new_state:
-            raise ValidationError("This photo is already %(state)s.", code="unchanged_state", params={"state": new_state})
+            raise ValidationError(
+                "This photo is already %(state)s.", code="unchanged_state", params={"state": new_state}
+            )
         locked.review_state = new_state
         locked.save(update_fields=["review_state"])
         record(
