@@ -95,9 +95,7 @@ def test_shell_script_parses_and_is_executable(script):
     assert "set -euo pipefail" in script.read_text()
 
 
-@pytest.mark.skipif(
-    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed (apt systemd)"
-)
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed (apt systemd)")
 def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
     # The deployed paths (venv, checkout) are laid out under tmp_path, so the only
     # messages left would be about the units themselves.
@@ -121,12 +119,8 @@ def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
     )
 
     # Only this machine not being a systemd host may be reported.
-    not_the_host = re.compile(
-        r"Unit \S+\.target not found|Failed to connect to bus|not being run as PID 1|^$"
-    )
-    problems = [
-        line for line in (result.stdout + result.stderr).splitlines() if not not_the_host.search(line)
-    ]
+    not_the_host = re.compile(r"Unit \S+\.target not found|Failed to connect to bus|not being run as PID 1|^$")
+    problems = [line for line in (result.stdout + result.stderr).splitlines() if not not_the_host.search(line)]
     assert problems == []
 
 
@@ -293,9 +287,7 @@ def test_release_rolls_back_on_a_failed_health_check():
 
 
 def test_procfile_uses_the_shipped_gunicorn_settings():
-    procfile = dict(
-        line.split(":", 1) for line in (REPO / "Procfile").read_text().splitlines() if line.strip()
-    )
+    procfile = dict(line.split(":", 1) for line in (REPO / "Procfile").read_text().splitlines() if line.strip())
 
     assert procfile["web"].split() == ["gunicorn", "--config", "deploy/gunicorn.conf.py"]
     assert "migrate" in procfile["release"]
@@ -311,9 +303,7 @@ def _statements_by_sid(statements):
 def test_instance_policy_file_matches_the_cloudformation_role():
     role = _cloudformation()["Resources"]["InstanceRole"]["Properties"]
     in_stack = _statements_by_sid(role["Policies"][0]["PolicyDocument"]["Statement"])
-    in_file = _statements_by_sid(
-        json.loads((DEPLOY / "aws" / "iam-instance-policy.json").read_text())["Statement"]
-    )
+    in_file = _statements_by_sid(json.loads((DEPLOY / "aws" / "iam-instance-policy.json").read_text())["Statement"])
 
     assert in_stack.keys() == in_file.keys()
     for sid, statement in in_file.items():
@@ -376,9 +366,7 @@ def test_cloudwatch_agent_ships_the_logs_the_stack_writes():
     collected = agent["logs"]["logs_collected"]["files"]["collect_list"]
     files = {entry["file_path"] for entry in collected}
     groups = {entry["log_group_name"] for entry in collected}
-    service = "\n".join(
-        f"{key}={value}" for key, values in _unit("lostinnl.service").items() for value in values
-    )
+    service = "\n".join(f"{key}={value}" for key, values in _unit("lostinnl.service").items() for value in values)
     stack_groups = {
         resource["Properties"]["LogGroupName"]
         for resource in _cloudformation()["Resources"].values()

@@ -90,9 +90,7 @@ def render(
             raise RenderError("HTTPS listen lines: none found")
         port = https_listen.rsplit(":", 1)[-1]
         if port != "443":
-            text = _replace(
-                text, SHIPPED_REDIRECT, f"return 301 https://$host:{port}$request_uri;", what="redirect"
-            )
+            text = _replace(text, SHIPPED_REDIRECT, f"return 301 https://$host:{port}$request_uri;", what="redirect")
     return text
 
 
