@@ -38,9 +38,7 @@ class TestLogin:
         assert client.session["_auth_user_id"] == str(member.pk)
 
     def test_login_follows_next(self, client, member):
-        response = client.post(
-            reverse("login"), {"username": "mary", "password": PASSWORD, "next": "/submit/"}
-        )
+        response = client.post(reverse("login"), {"username": "mary", "password": PASSWORD, "next": "/submit/"})
 
         assert response["Location"] == "/submit/"
 

@@ -47,9 +47,7 @@ class TestPasswordReset:
         assert "<h1>Choose a new password</h1>" in response.content.decode()
 
         set_password_url = response.redirect_chain[-1][0]
-        response = client.post(
-            set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-        )
+        response = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
         assert response.status_code == 302
         assert response["Location"] == reverse("password_reset_complete")
         assert "Password set" in client.get(reverse("password_reset_complete")).content.decode()
@@ -74,9 +72,7 @@ class TestPasswordReset:
         assert f'href="{reverse("password_reset")}"' in content
 
     def test_tampered_link_shows_the_invalid_state(self, client, member):
-        response = client.get(
-            reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "bad-token"})
-        )
+        response = client.get(reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "bad-token"}))
 
         assert response.status_code == 200
         assert "Reset link not valid" in response.content.decode()

@@ -106,10 +106,21 @@ class TestMySubmissions:
         assert photo.get_thumbnail_url() in response.content.decode()
         assert photo.case.review_state == ReviewState.PENDING
 
-    def test_submitter_can_open_their_pending_case(self, client, member):
-        case = CaseFactory(submitted_by=member)
+    @pytest.mark.parametrize("state", [ReviewState.PENDING, ReviewState.REJECTED])
+    def test_links_work_for_the_submitter_before_publication(self, client, member, state):
+        case = CaseFactory(submitted_by=member, review_state=state)
         client.force_login(member)
 
         response = client.get(case.get_absolute_url())
 
         assert response.status_code == 200
+
+    def test_queries_do_not_grow_with_the_number_of_cases(self, client, member, django_assert_max_num_queries):
+        for _ in range(5):
+            PhotoFactory(case=CaseFactory(submitted_by=member), is_primary=True)
+        client.force_login(member)
+
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("accounts:submissions"))
+
+        assert len(response.context["cases"]) == 5
