@@ -1,0 +1,173 @@
+"""Hostile uploads through the real submission page: each is refused cleanly and nothing is stored.
+
+Every attack goes through POST /submit/ as a member, with an otherwise valid
+form, and is checked for: a 200 answer with a message on the photos field, no
+case, photo or audit row, and no file anywhere under MEDIA_ROOT or outside it.
+"""
+
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from accounts.tests.factories import UserFactory
+from listings.models import AuditEntry, Case, Photo
+from listings.tests.factories import jpeg_bytes
+from listings.tests.helpers import submission_data
+
+
+def _png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def decompression_bomb(width=50_000, height=50_000):
+    """A few hundred bytes claiming 2.5 gigapixels: one compressed row of zeros, repeated by the header."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    row = b"\x00" + b"\x00" * 1024
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(row * 64, 9))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def small_bomb():
+    """Within the byte limit and the header check of some tools, but far over our pixel limit."""
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
+)
+
+
+def gif_html_polyglot():
+    """A file that is a (broken) GIF to a sniffer and an HTML page with script to a browser."""
+    return b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=1;<html><script>alert(1)</script></html>" + b"\x00" * 32
+
+
+def jpeg_zip_polyglot():
+    """A real JPEG with a ZIP archive (holding a script) appended: it decodes, but must never be stored as sent."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("payload.js", "alert(1)")
+    return jpeg_bytes(size=(40, 30)) + archive.getvalue()
+
+
+def truncated_jpeg():
+    data = jpeg_bytes(size=(400, 300))
+    return data[: len(data) // 2]
+
+
+HTML_AS_JPEG = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
+
+
+@pytest.fixture
+def member_client(client, settings):
+    settings.RATELIMIT_ENABLED = False
+    client.force_login(UserFactory())
+    return client
+
+
+def _files_on_disk(root):
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _submit(client, name, content, content_type="image/jpeg"):
+    upload = SimpleUploadedFile(name, content, content_type=content_type)
+    return client.post(reverse("listings:submit"), {**submission_data(), "photos": [upload]})
+
+
+def _assert_refused(response, tmp_path):
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "photos" in errors, errors
+    assert Case.objects.count() == 0
+    assert Photo.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+    assert _files_on_disk(tmp_path / "media") == []
+    # Nothing escaped the media folder either.
+    assert not (tmp_path / "x.jpg").exists() and not (tmp_path.parent / "x.jpg").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "make", "content_type"),
+    [
+        ("bomb.png", decompression_bomb, "image/png"),
+        ("big.png", small_bomb, "image/png"),
+        ("drawing.svg", lambda: SVG_WITH_SCRIPT, "image/svg+xml"),
+        ("drawing.jpg", lambda: SVG_WITH_SCRIPT, "image/jpeg"),
+        ("polyglot.gif", gif_html_polyglot, "image/gif"),
+        ("page.jpg", lambda: HTML_AS_JPEG, "image/jpeg"),
+        ("cut.jpg", truncated_jpeg, "image/jpeg"),
+        ("empty.jpg", lambda: b"", "image/jpeg"),
+        ("../../x.jpg", lambda: b"not an image at all", "image/jpeg"),
+    ],
+)
+def test_hostile_upload_is_refused_and_nothing_is_stored(member_client, tmp_path, name, make, content_type):
+    response = _submit(member_client, name, make(), content_type)
+
+    _assert_refused(response, tmp_path)
+    text = response.content.decode()
+    assert "<script>alert" not in text
+
+
+def test_the_bomb_is_refused_before_decoding(settings):
+    """Pillow reads the header only: refusing 2.5 gigapixels must take no time and no memory."""
+    import time
+    import tracemalloc
+
+    from django.core.exceptions import ValidationError
+
+    from listings.images import process_photo
+
+    upload = SimpleUploadedFile("bomb.png", decompression_bomb(), content_type="image/png")
+    tracemalloc.start()
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as refused:
+        process_photo(upload)
+    elapsed = time.monotonic() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert refused.value.code in {"too_many_pixels", "invalid_image"}
+    assert elapsed < 1.0
+    assert peak < 20 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_a_traversal_filename_on_a_real_image_is_stored_under_our_own_name(member_client, tmp_path):
+    response = _submit(member_client, "../../x.jpg", jpeg_bytes(size=(80, 60)))
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    media = (tmp_path / "media").resolve()
+    for name in (photo.image.name, photo.thumbnail.name):
+        assert ".." not in name and "x.jpg" not in name
+        assert name.startswith("photos/")
+        assert (media / name).resolve().is_relative_to(media)
+    assert not (tmp_path / "x.jpg").exists() and not (tmp_path.parent / "x.jpg").exists()
+
+
+@pytest.mark.django_db
+def test_a_zip_polyglot_is_re_encoded_so_the_payload_is_gone(member_client, tmp_path):
+    """A JPEG with an archive appended decodes as a JPEG; what is stored is new pixels only."""
+    response = _submit(member_client, "holiday.jpg", jpeg_zip_polyglot())
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    for field in (photo.image, photo.thumbnail):
+        with field.open("rb") as stored:
+            data = stored.read()
+        assert b"PK\x03\x04" not in data and b"payload.js" not in data
+        assert data.startswith(b"\xff\xd8") and data.rstrip(b"\x00").endswith(b"\xff\xd9")
