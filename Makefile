@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := pkg-config libmariadb-dev
 
-.PHONY: run test system-packages venv migrate lint clean
+.PHONY: run test system-packages venv migrate lint loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Nginx + Gunicorn (deploy/) under wrk for 60 s at 64 connections; needs wrk, nginx, openssl.
+loadtest: venv
+	$(BIN)/python scripts/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
