@@ -117,3 +117,11 @@ class TestPasswordChange:
         assert response.context["form"].has_error("old_password", code="password_incorrect")
         member.refresh_from_db()
         assert member.check_password(PASSWORD)
+
+
+def test_login_page_names_the_site_not_the_host(client):
+    response = client.get("/accounts/login/")
+
+    page = response.content.decode()
+    assert "<title>Log in · LostInNL</title>" in page
+    assert "testserver" not in page
