@@ -6,14 +6,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := pkg-config libmariadb-dev
 
-.PHONY: run test system-packages venv migrate lint loadtest clean
+.PHONY: run test system-packages venv migrate lint loadtest lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python system-packages
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+# Installs exactly what the lock names, each file checked against its hash.
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python system-packages
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 venv: $(VENV)/.installed
@@ -48,6 +49,14 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# After editing requirements.txt or requirements-dev.txt: pin exact versions there, then
+# regenerate the hashed locks the venv installs from (tests/test_supply_chain.py checks them).
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 # Nginx + Gunicorn (deploy/) under wrk for 60 s at 64 connections; needs wrk, nginx, openssl.
 loadtest: venv

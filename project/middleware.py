@@ -36,7 +36,8 @@ class PermissionsPolicyMiddleware:
 def database_unavailable_response():
     """A styled 503 made without the request: no session, no user, no database query."""
     try:
-        body = render_to_string("503.html", {"site_name": getattr(settings, "SITE_NAME", "LostInNL")})
+        name = getattr(settings, "SITE_NAME", "LostInNL")
+        body = render_to_string("503.html", {"site_title": name, "site_name": name})
     except Exception:  # the page must never fail: a plain one will do
         logger.exception("Could not render 503.html")
         body = (
