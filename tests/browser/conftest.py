@@ -173,7 +173,10 @@ def open_tab(browser, *, origin, axe_source, device="desktop", **context_options
         if message.type != "error":
             return
         source = message.location.get("url", "")
-        if message.text.startswith("Failed to load resource") and source in tab.expected_errors:
+        if message.text.startswith("Failed to load resource") and (
+            source in tab.expected_errors or urlsplit(source).path == "/favicon.ico"
+        ):
+            # Asked for, or the icon a browser looks for beside a page without one (an image, the admin).
             return
         tab.console_errors.append(f"{message.text} ({source or page.url})")
 
