@@ -1,9 +1,33 @@
 """Search and filters for the public listings; always applied on top of `Case.objects.published()`."""
 
+import re
+
 import django_filters
 from django import forms
 
 from .models import Case, CaseStatus, Region
+
+
+class DateInput(forms.DateInput):
+    """A date picker that echoes back only a real date: type=date cannot hold "yesterday" (valid HTML)."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) else None
+
+
+class NumberInput(forms.NumberInput):
+    """A number field that echoes back only a number (the error message still says what was wrong)."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return None
+        return value
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -21,19 +45,29 @@ class CaseFilter(django_filters.FilterSet):
         field_name="last_seen_date",
         lookup_expr="gte",
         label="Last seen from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     seen_before = django_filters.DateFilter(
         field_name="last_seen_date",
         lookup_expr="lte",
         label="Last seen until",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     age_min = django_filters.NumberFilter(
-        field_name="age_at_disappearance", lookup_expr="gte", label="Age from", min_value=0, max_value=130
+        field_name="age_at_disappearance",
+        lookup_expr="gte",
+        label="Age from",
+        min_value=0,
+        max_value=130,
+        widget=NumberInput(),
     )
     age_max = django_filters.NumberFilter(
-        field_name="age_at_disappearance", lookup_expr="lte", label="Age to", min_value=0, max_value=130
+        field_name="age_at_disappearance",
+        lookup_expr="lte",
+        label="Age to",
+        min_value=0,
+        max_value=130,
+        widget=NumberInput(),
     )
 
     class Meta:
