@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := pkg-config libmariadb-dev
 
-.PHONY: run test system-packages venv migrate lint loadtest lock clean
+.PHONY: run test screenshots system-packages venv migrate lint loadtest lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,19 @@ run: .env migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
-test: venv
+# The browser tests' tools (axe-core, the Nu Html Checker), pinned in package-lock.json; without npm
+# those checks skip with a line saying so. Chromium itself is Debian's: apt-get install chromium.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: accessibility and HTML checks will skip (apt-get install npm)"; fi
+
+test: venv node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Full-page PNGs of every public page, desktop and phone, in screenshots/ (git-ignored).
+screenshots: venv
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/screenshots.py
 
 lint: venv
 	$(BIN)/ruff check .
