@@ -65,9 +65,7 @@ def _trusted_networks():
         try:
             networks.append(ipaddress.ip_network(entry, strict=False))
         except ValueError as error:
-            raise ImproperlyConfigured(
-                f"TRUSTED_PROXIES entry {entry!r} is not an address or network"
-            ) from error
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES entry {entry!r} is not an address or network") from error
     return networks
 
 
@@ -123,9 +121,7 @@ def hit(name, key, rate, *, now=None):
 
 def too_many_requests(request, retry_after):
     minutes = max(1, round(retry_after / 60))
-    body = render_to_string(
-        "429.html", {"retry_after": retry_after, "retry_minutes": minutes}, request=request
-    )
+    body = render_to_string("429.html", {"retry_after": retry_after, "retry_minutes": minutes}, request=request)
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"

@@ -352,9 +352,7 @@ def test_an_overlong_tip_is_refused(client):
 def _photos(count, **kwargs):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return [
-        SimpleUploadedFile(f"p{i}.jpg", jpeg_bytes(**kwargs), content_type="image/jpeg") for i in range(count)
-    ]
+    return [SimpleUploadedFile(f"p{i}.jpg", jpeg_bytes(**kwargs), content_type="image/jpeg") for i in range(count)]
 
 
 def test_too_many_photos_are_refused(settings):

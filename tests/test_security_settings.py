@@ -27,8 +27,7 @@ def _clean_env(**values):
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "AWS_", "SECURE_", "SESSION_", "CSRF_", "AXES_", "RATELIMIT"))
-        and key
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "ADMIN_URL", "DATABASE_URL", "CACHE_URL"}
+        and key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "ADMIN_URL", "DATABASE_URL", "CACHE_URL"}
     }
     env.update(values)
     return env
@@ -93,9 +92,7 @@ def test_admin_path_comes_from_admin_url():
 
 
 def test_csp_allows_the_s3_bucket_for_images_only():
-    env = _clean_env(
-        **PRODUCTION_ENV, AWS_STORAGE_BUCKET_NAME="lostinnl-media", AWS_S3_REGION_NAME="ca-central-1"
-    )
+    env = _clean_env(**PRODUCTION_ENV, AWS_STORAGE_BUCKET_NAME="lostinnl-media", AWS_S3_REGION_NAME="ca-central-1")
     directives = _settings_in(env, "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']")
 
     assert directives["img-src"] == [
