@@ -134,9 +134,11 @@ class Case(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [
-            models.Index(fields=["review_state", "-published_at"], name="case_state_published_idx"),
+            # The listing's order (-published_at, -id) read straight from the index, no filesort;
+            # the region filter, the one most used, the same. EXPLAIN output: README.
+            models.Index(fields=["review_state", "-published_at", "-id"], name="case_state_published_idx"),
             models.Index(fields=["review_state", "-updated_at"], name="case_state_updated_idx"),
-            models.Index(fields=["review_state", "region"], name="case_state_region_idx"),
+            models.Index(fields=["review_state", "region", "-published_at", "-id"], name="case_state_region_idx"),
             models.Index(fields=["review_state", "case_status"], name="case_state_status_idx"),
             models.Index(fields=["review_state", "last_seen_date"], name="case_state_seen_idx"),
             models.Index(fields=["review_state", "age_at_disappearance"], name="case_state_age_idx"),
