@@ -38,9 +38,7 @@ class CaseFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="All regions")
-    case_status = django_filters.ChoiceFilter(
-        choices=CaseStatus.choices, label="Status", empty_label="Any status"
-    )
+    case_status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label="Status", empty_label="Any status")
     seen_after = django_filters.DateFilter(
         field_name="last_seen_date",
         lookup_expr="gte",

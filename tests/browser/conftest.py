@@ -54,23 +54,25 @@ MODERATOR = ("moderator", "moderator-pass-4821")
 MEMBER = ("demo-member", "member-pass-4821")
 
 
-def pytest_collection_modifyitems(config, items):
-    """One clear skip line per missing tool, for the tests that need it."""
-    here = Path(__file__).parent
-    for item in items:
-        if here not in Path(item.fspath).parents:
-            continue
-        if not CHROMIUM.exists() and item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
-        if item.get_closest_marker("vnu"):
-            if not shutil.which("java"):
-                item.add_marker(pytest.mark.skip(reason=NO_JAVA))
-            elif not VNU_JAR.exists():
-                item.add_marker(pytest.mark.skip(reason=NO_VNU_JAR))
+TOOL_SKIPS = (NO_CHROMIUM, NO_AXE, NO_VNU_JAR, NO_JAVA)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A missing tool skips every test that needs it: report that as one line, not one per test."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = report.longrepr[2].removeprefix("Skipped: ")
+        if reason in TOOL_SKIPS:
+            report.longrepr = (str(Path(__file__).relative_to(REPO)), 0, reason)
 
 
 @pytest.fixture(scope="session")
 def browser():
+    # Skipping here, in one place, makes every browser test report the same single line.
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -84,6 +86,15 @@ def axe_source():
     if not AXE_JS.exists():
         pytest.skip(NO_AXE)
     return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def vnu_jar():
+    if not shutil.which("java"):
+        pytest.skip(NO_JAVA)
+    if not VNU_JAR.exists():
+        pytest.skip(NO_VNU_JAR)
+    return VNU_JAR
 
 
 @pytest.fixture(autouse=True)
@@ -169,6 +180,7 @@ def open_tab(browser, *, origin, axe_source, device="desktop", **context_options
     page = context.new_page()
     tab = Tab(page=page, origin=origin, axe_source=axe_source, device=device)
     page.on("request", lambda request: tab.requests.append(request.url))
+
     def on_console(message):
         if message.type != "error":
             return
@@ -249,4 +261,3 @@ def assert_no_horizontal_scroll(page):
         "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
     )
     assert widths["scroll"] <= widths["client"], f"horizontal scrolling on {page.url}: {widths}"
-

@@ -22,7 +22,7 @@ from accounts.tests.factories import UserFactory
 from listings.models import Case
 from listings.tests.factories import uploaded_jpeg
 
-from .conftest import MEMBER, VNU_JAR
+from .conftest import MEMBER
 
 pytestmark = [pytest.mark.vnu, pytest.mark.django_db]
 
@@ -155,9 +155,9 @@ def render_everything(client, pages):
     pages.add("logged out", client.post("/accounts/logout/", follow=True))
 
 
-def run_vnu(files):
+def run_vnu(vnu_jar, files):
     result = subprocess.run(
-        ["java", "-Xss1024k", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, files)],
+        ["java", "-Xss1024k", "-jar", str(vnu_jar), "--format", "json", "--stdout", *map(str, files)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -166,13 +166,13 @@ def run_vnu(files):
     return json.loads(result.stdout)["messages"]
 
 
-def test_every_page_and_form_state_is_valid_html(client, tmp_path):
+def test_every_page_and_form_state_is_valid_html(client, tmp_path, vnu_jar):
     pages = Pages(tmp_path)
     render_everything(client, pages)
     assert len(pages.files) >= 35
 
     errors = []
-    for message in run_vnu(pages.files):
+    for message in run_vnu(vnu_jar, pages.files):
         if message["type"] not in ("error", "non-document-error") and message.get("subType") != "fatal":
             continue
         path = Path(message.get("url", "").removeprefix("file:")).resolve()

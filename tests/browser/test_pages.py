@@ -102,9 +102,10 @@ def test_phone_navigation_reaches_every_section(new_tab, site):
     for name, heading in [("Cases", "Cases"), ("Resources", None), ("Contact", None), ("Home", None)]:
         tab.page.locator(".site-nav").get_by_role("link", name=name, exact=True).tap()
         tab.page.wait_for_load_state("load")
-        assert tab.page.locator(".site-nav").get_by_role("link", name=name, exact=True).get_attribute(
-            "aria-current"
-        ) == "page"
+        assert (
+            tab.page.locator(".site-nav").get_by_role("link", name=name, exact=True).get_attribute("aria-current")
+            == "page"
+        )
         if heading:
             assert tab.page.locator("h1").inner_text() == heading
         tab.audit(axe=False)
