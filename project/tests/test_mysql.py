@@ -1,0 +1,106 @@
+"""What MySQL/MariaDB must do for this site: full Unicode, strict mode, the indexes the listings use.
+
+Run with DATABASE_URL=mysql://root@127.0.0.1:3306/lostinnl make test; on SQLite these are skipped.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import DataError, connection
+
+from accounts.tests.factories import UserFactory
+from listings.filters import CaseFilter
+from listings.models import Case
+from listings.tests.factories import CaseFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "mysql", reason="MySQL-only: set DATABASE_URL=mysql://..."),
+]
+
+
+def test_connection_and_tables_use_utf8mb4_with_a_full_unicode_collation():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@character_set_connection, @@collation_connection")
+        assert cursor.fetchone() == ("utf8mb4", "utf8mb4_unicode_520_ci")
+        cursor.execute(
+            "SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
+            [Case._meta.db_table],
+        )
+        assert cursor.fetchone() == ("utf8mb4_unicode_520_ci",)
+
+
+def test_accents_and_emoji_round_trip():
+    case = CaseFactory(
+        first_name="Zoë", last_name="Ó Súilleabháin", nickname="Zo 🌊💫", last_seen_place="Île-à-la-Crosse"
+    )
+
+    fresh = Case.objects.get(pk=case.pk)
+
+    assert (fresh.first_name, fresh.last_name, fresh.nickname, fresh.last_seen_place) == (
+        "Zoë",
+        "Ó Súilleabháin",
+        "Zo 🌊💫",
+        "Île-à-la-Crosse",
+    )
+    assert Case.objects.filter(nickname="Zo 🌊💫").get() == case
+    assert not Case.objects.filter(nickname="Zo 🌊🌊").exists()
+
+
+def test_search_ignores_accents_and_case():
+    case = CaseFactory(published=True, first_name="Zoë", last_seen_place="Île-à-la-Crosse")
+
+    assert list(Case.objects.published().search("zoe")) == [case]
+    assert list(Case.objects.published().search("ILE")) == [case]
+
+
+def test_strict_mode_refuses_data_that_would_be_truncated():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@SESSION.sql_mode")
+        assert "STRICT_TRANS_TABLES" in cursor.fetchone()[0]
+    case = CaseFactory()
+
+    with pytest.raises(DataError):
+        Case.objects.filter(pk=case.pk).update(first_name="x" * 81)
+
+
+def explain(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def many_cases():
+    submitter = UserFactory()  # one: hashing a password per case would be slow
+    CaseFactory.create_batch(40, published=True, region="labrador", submitted_by=submitter)
+    CaseFactory.create_batch(40, published=True, region="avalon", case_status="found", submitted_by=submitter)
+    CaseFactory.create_batch(200, submitted_by=submitter)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"region": "labrador"},
+        {"case_status": "found"},
+        {"seen_after": "2020-01-01", "seen_before": "2030-01-01"},
+        {"age_min": "20", "age_max": "40"},
+        {"q": "street"},
+    ],
+)
+def test_listing_pages_use_an_index(many_cases, query):
+    page = CaseFilter(query, queryset=Case.objects.published()).qs[: settings.LISTINGS_PAGE_SIZE]
+
+    plan = explain(page)
+
+    case_rows = [row for row in plan if row["table"] == Case._meta.db_table]
+    assert case_rows and all(row["key"] for row in case_rows), plan
+
+
+def test_newest_first_listing_reads_the_index_in_order(many_cases):
+    [row] = explain(Case.objects.published()[: settings.LISTINGS_PAGE_SIZE])
+
+    assert row["key"] == "case_state_published_idx"
+    assert "filesort" not in (row["Extra"] or "")
