@@ -75,9 +75,7 @@ class S3Bucket:
     endpoint_url: str
 
     def keys(self):
-        return sorted(
-            item["Key"] for item in self.client.list_objects_v2(Bucket=self.name).get("Contents", [])
-        )
+        return sorted(item["Key"] for item in self.client.list_objects_v2(Bucket=self.name).get("Contents", []))
 
     def read(self, key):
         return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
@@ -93,9 +91,7 @@ def s3_storage(_test_storages, settings, aws_env):
         name=f"lostinnl-test-{uuid.uuid4().hex[:12]}",
         endpoint_url=aws_env,
     )
-    bucket.client.create_bucket(
-        Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": "ca-central-1"}
-    )
+    bucket.client.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": "ca-central-1"})
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

@@ -191,7 +191,4 @@ def check_rows(stream):
 def import_rows(result, *, by, source):
     """Create every case of a valid `ImportResult` in one transaction."""
     with transaction.atomic():
-        return [
-            form.save_imported(by=by, note=f"Imported from {source}, line {line}.")
-            for line, form in result.forms
-        ]
+        return [form.save_imported(by=by, note=f"Imported from {source}, line {line}.") for line, form in result.forms]

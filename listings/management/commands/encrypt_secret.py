@@ -17,9 +17,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--key-id", required=True, help="KMS key id, ARN or alias (e.g. alias/lostinnl-secrets)."
-        )
+        parser.add_argument("--key-id", required=True, help="KMS key id, ARN or alias (e.g. alias/lostinnl-secrets).")
 
     def handle(self, *args, key_id, **options):
         if sys.stdin.isatty():

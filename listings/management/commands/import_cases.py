@@ -20,9 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("csv_file", help="CSV file to read (UTF-8; '-' for standard input).")
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
-        parser.add_argument(
-            "--by", metavar="USERNAME", help="Staff user recorded as the importer in the audit trail."
-        )
+        parser.add_argument("--by", metavar="USERNAME", help="Staff user recorded as the importer in the audit trail.")
 
     def handle(self, *args, csv_file, dry_run, by, **options):
         actor = self._actor(by)
@@ -35,9 +33,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {csv_file}: {error.strerror or error}") from error
         except UnicodeDecodeError as error:
-            raise CommandError(
-                f"{csv_file} is not UTF-8 text ({error.reason} at byte {error.start})"
-            ) from error
+            raise CommandError(f"{csv_file} is not UTF-8 text ({error.reason} at byte {error.start})") from error
         except ImportFileError as error:
             raise CommandError(f"{csv_file}: {error}") from error
 

@@ -40,9 +40,7 @@ class Command(BaseCommand):
             metavar="DAYS",
             help="Retention period in days (default: REJECTED_RETENTION_DAYS, %(default)s).",
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="List what would be removed; delete nothing."
-        )
+        parser.add_argument("--dry-run", action="store_true", help="List what would be removed; delete nothing.")
 
     def handle(self, *args, older_than, dry_run, **options):
         cutoff = timezone.now() - datetime.timedelta(days=older_than)
@@ -64,9 +62,7 @@ class Command(BaseCommand):
             )
             if not dry_run:
                 with transaction.atomic():
-                    record(
-                        case, action=AuditAction.DELETED, note=f"Purged {older_than} days after rejection."
-                    )
+                    record(case, action=AuditAction.DELETED, note=f"Purged {older_than} days after rejection.")
                     case.delete()
                 leftovers += self._still_stored(names)
 
