@@ -19,3 +19,14 @@ class LockoutBackend(AxesStandaloneBackend, ModelBackend):
             # Returns None when the pair is not locked out; raises PermissionDenied when it is.
             AxesStandaloneBackend.authenticate(self, request, username=username, password=password, **kwargs)
         return ModelBackend.authenticate(self, request, username=username, password=password, **kwargs)
+
+
+def lockout_username(request, credentials=None):
+    """The username django-axes records, cut to its column's size (255): a longer one is no account's
+    name anyway, and on MySQL it would otherwise fail the request with a DataError."""
+    field = "username"
+    if credentials:
+        value = credentials.get(field)
+    else:
+        value = request.POST.get(field) if request is not None and hasattr(request, "POST") else None
+    return None if value is None else str(value)[:150]

@@ -300,6 +300,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "project.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "project.auth_backends.lockout_username"
 AXES_VERBOSE = False
 AUTHENTICATION_BACKENDS = ["project.auth_backends.LockoutBackend"]
 

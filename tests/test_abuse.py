@@ -396,3 +396,12 @@ def _multi(files):
     from django.utils.datastructures import MultiValueDict
 
     return MultiValueDict({"photos": files})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["x" * 400, "🦞" * 300, ""])
+def test_absurd_usernames_fail_to_log_in_cleanly(client, settings, username):
+    """django-axes records the attempted username; one longer than its column must not be a 500 on MySQL."""
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = _log_in(client, username, "wrong")
+        assert response.status_code in (200, 429)
