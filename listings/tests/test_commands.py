@@ -30,9 +30,7 @@ def run(*args):
     return out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize(
-    "command", ["healthcheck", "export_cases", "import_cases", "purge_rejected", "encrypt_secret"]
-)
+@pytest.mark.parametrize("command", ["healthcheck", "export_cases", "import_cases", "purge_rejected", "encrypt_secret"])
 def test_every_operator_command_has_help(command):
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", command, "--help"],
@@ -206,9 +204,7 @@ def test_import_line_numbers_count_multiline_cells(tmp_path):
 
 def test_import_rejects_duplicate_and_existing_slugs(tmp_path):
     existing = CaseFactory()
-    path = write_csv(
-        tmp_path, [valid_row(slug="emilie-1"), valid_row(slug="emilie-1"), valid_row(slug=existing.slug)]
-    )
+    path = write_csv(tmp_path, [valid_row(slug="emilie-1"), valid_row(slug="emilie-1"), valid_row(slug=existing.slug)])
     err = io.StringIO()
 
     with pytest.raises(CommandError):
@@ -329,9 +325,7 @@ def test_purge_removes_old_rejected_photos_of_published_cases():
     assert "Nothing rejected" in out  # rejected today (the audit trail says when), however old the photo
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            timezone, "now", lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=31)
-        )
+        patch.setattr(timezone, "now", lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=31))
         out, _ = run("purge_rejected", "--older-than", "30")
 
     assert f"removing photo {rejected.key} of case {case.slug}" in out

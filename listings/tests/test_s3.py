@@ -190,9 +190,7 @@ def test_s3_failure_during_submit_shows_an_error_and_keeps_nothing(s3_storage, c
         response = submit(client, [uploaded_jpeg("one.jpg"), uploaded_jpeg("two.jpg")])
 
     assert response.status_code == 200
-    assert "storage_unavailable" in [
-        error.code for error in response.context["form"].non_field_errors().as_data()
-    ]
+    assert "storage_unavailable" in [error.code for error in response.context["form"].non_field_errors().as_data()]
     assert "Nothing was saved" in response.content.decode()
     assert len(calls) == 3
     assert not Case.objects.exists()
@@ -212,8 +210,6 @@ def test_missing_bucket_fails_the_submission_cleanly(s3_storage, settings):
     assert form.is_valid(), form.errors
 
     with pytest.raises(SubmissionFailed):
-        submit_case(
-            by=UserFactory(), fields=form.submission_fields(), photos=[(form.cleaned_data["photos"][0], "")]
-        )
+        submit_case(by=UserFactory(), fields=form.submission_fields(), photos=[(form.cleaned_data["photos"][0], "")])
 
     assert not Case.objects.exists()
