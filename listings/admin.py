@@ -258,9 +258,7 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
     actions = [
         _moderation_action(moderation.publish, verb="published", description="Publish selected cases"),
         _moderation_action(moderation.reject, verb="rejected", description="Reject selected cases"),
-        _moderation_action(
-            moderation.mark_found, verb="marked found", description="Mark selected cases found"
-        ),
+        _moderation_action(moderation.mark_found, verb="marked found", description="Mark selected cases found"),
         _moderation_action(
             moderation.mark_missing, verb="marked missing", description="Mark selected cases missing again"
         ),
@@ -315,9 +313,7 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
             raise Http404
         change = getattr(moderation, action, None)
         if action not in {name for name, _ in self.available_moderation(case)} or change is None:
-            self.message_user(
-                request, "That moderation action is not available for this case.", messages.WARNING
-            )
+            self.message_user(request, "That moderation action is not available for this case.", messages.WARNING)
             return redirect("admin:listings_case_change", case.pk)
         verb = dict(CASE_VERBS)[action]
         response = moderate_with_note(

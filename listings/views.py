@@ -160,8 +160,7 @@ class SubmitCaseView(LoginRequiredMixin, FormView):
             form.add_error(
                 None,
                 ValidationError(
-                    "We could not store your photos just now. Nothing was saved; "
-                    "please try again in a few minutes.",
+                    "We could not store your photos just now. Nothing was saved; please try again in a few minutes.",
                     code="storage_unavailable",
                 ),
             )
@@ -192,7 +191,5 @@ class ContactView(CreateView):
         except Exception:
             # The message is stored for staff either way; a mail outage must not lose it or fail the page.
             logger.exception("Could not e-mail the managers about contact message %s", contact.pk)
-        messages.success(
-            self.request, "Thank you. Your message was sent; we usually answer within a few days."
-        )
+        messages.success(self.request, "Thank you. Your message was sent; we usually answer within a few days.")
         return response

@@ -1,4 +1,5 @@
 """WSGI entry point used by Gunicorn."""
+
 import os
 import sys
 

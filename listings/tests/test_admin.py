@@ -266,9 +266,7 @@ class TestStaffEdits:
         response = moderator_client.post(url, data)
 
         assert response.status_code == 302, response.context["adminform"].form.errors
-        entries = {
-            entry.field: entry for entry in AuditEntry.objects.filter(case=case, action=AuditAction.EDITED)
-        }
+        entries = {entry.field: entry for entry in AuditEntry.objects.filter(case=case, action=AuditAction.EDITED)}
         assert set(entries) == {"last_seen_place", "hair_colour"}
         place = entries["last_seen_place"]
         assert (place.from_value, place.to_value, place.actor) == (
@@ -323,9 +321,7 @@ class TestAuditTrailIsReadOnly:
         assert client.post(change_url(entry), {"note": "rewritten"}).status_code == 403
         assert client.get(reverse("admin:listings_auditentry_add")).status_code == 403
         assert (
-            client.post(
-                reverse("admin:listings_auditentry_delete", args=[entry.pk]), {"post": "yes"}
-            ).status_code
+            client.post(reverse("admin:listings_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
             == 403
         )
         assert AuditEntry.objects.get(pk=entry.pk).note == "Original note"
@@ -340,9 +336,7 @@ class TestAuditTrailIsReadOnly:
         response = moderator_client.get(change_url(entry.case))
 
         audit_inline = next(
-            inline
-            for inline in response.context["inline_admin_formsets"]
-            if inline.formset.model is AuditEntry
+            inline for inline in response.context["inline_admin_formsets"] if inline.formset.model is AuditEntry
         )
         assert not audit_inline.has_add_permission
         assert not audit_inline.has_change_permission

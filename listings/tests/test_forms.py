@@ -46,9 +46,7 @@ def test_tip_is_stored_privately_and_thanked(client, published_case):
 
 
 def test_tip_success_message_is_shown_on_the_case_page(client, published_case):
-    response = client.post(
-        tip_url(published_case), {"message": "Seen near the ferry in Argentia."}, follow=True
-    )
+    response = client.post(tip_url(published_case), {"message": "Seen near the ferry in Argentia."}, follow=True)
 
     assert response.status_code == 200
     assert "Your information was sent privately" in response.content.decode()

@@ -14,9 +14,7 @@ HIDDEN_STATES = [{}, {"rejected": True}]  # pending (the factory default) and re
 
 @pytest.fixture(params=HIDDEN_STATES, ids=["pending", "rejected"])
 def hidden_case(request):
-    case = CaseFactory(
-        first_name="Hiddenname", last_name="Unpublished", last_seen_place="Secretcove", **request.param
-    )
+    case = CaseFactory(first_name="Hiddenname", last_name="Unpublished", last_seen_place="Secretcove", **request.param)
     PhotoFactory(case=case)
     return case
 
@@ -36,9 +34,7 @@ def test_hidden_case_page_looks_like_any_unknown_slug(client, hidden_case):
     unknown = client.get(reverse("listings:case_detail", kwargs={"slug": "nobody-000000"}))
 
     assert hidden.status_code == unknown.status_code == 404
-    assert hidden.content.replace(hidden_case.slug.encode(), b"") == unknown.content.replace(
-        b"nobody-000000", b""
-    )
+    assert hidden.content.replace(hidden_case.slug.encode(), b"") == unknown.content.replace(b"nobody-000000", b"")
     assert b"Hiddenname" not in hidden.content
 
 
@@ -90,9 +86,7 @@ def test_pending_case_never_appears_in_public_lists(client):
 def test_live_search_never_returns_pending_case(client):
     CaseFactory(first_name="Hiddenname")
 
-    response = client.get(
-        reverse("listings:case_list"), {"q": "Hiddenname"}, headers={"X-Requested-With": "fetch"}
-    )
+    response = client.get(reverse("listings:case_list"), {"q": "Hiddenname"}, headers={"X-Requested-With": "fetch"})
 
     assert "Hiddenname" not in response.content.decode()
     assert "0 cases found" in response.content.decode()
@@ -127,9 +121,7 @@ def test_pending_photo_of_a_published_case_stays_hidden(client):
 
     assert str(published.key) in html
     assert str(pending.key) not in html
-    assert (
-        client.get(reverse("listings:photo", kwargs={"key": pending.key, "size": "thumb"})).status_code == 404
-    )
+    assert client.get(reverse("listings:photo", kwargs={"key": pending.key, "size": "thumb"})).status_code == 404
     assert str(pending.key) not in client.get(reverse("listings:case_list")).content.decode()
 
 
@@ -142,9 +134,7 @@ def test_tips_are_never_shown_on_public_pages(client):
 
     for url in [reverse("home"), reverse("listings:case_list"), case_url(case), reverse("listings:feed")]:
         html = client.get(url).content.decode()
-        assert (
-            "Secret sighting" not in html and "Tipster Name" not in html and "tipster@example.org" not in html
-        )
+        assert "Secret sighting" not in html and "Tipster Name" not in html and "tipster@example.org" not in html
 
 
 def test_tip_about_a_hidden_case_is_404(client, hidden_case):

@@ -43,9 +43,7 @@ def gps_jpeg(name="gps.jpg"):
 
 
 def test_member_submits_a_case_with_photos_end_to_end(member_client, member):
-    data = submission_data(
-        photos=[uploaded_jpeg("first.jpg"), uploaded_jpeg("second.jpg", colour=(10, 20, 30))]
-    )
+    data = submission_data(photos=[uploaded_jpeg("first.jpg"), uploaded_jpeg("second.jpg", colour=(10, 20, 30))])
 
     response = member_client.post(reverse("listings:submit"), data, follow=True)
 
@@ -67,9 +65,7 @@ def test_member_submits_a_case_with_photos_end_to_end(member_client, member):
 
 
 def test_text_file_named_jpg_is_refused(member_client):
-    fake = SimpleUploadedFile(
-        "holiday.jpg", b"This is not an image at all.\n" * 20, content_type="image/jpeg"
-    )
+    fake = SimpleUploadedFile("holiday.jpg", b"This is not an image at all.\n" * 20, content_type="image/jpeg")
 
     response = member_client.post(reverse("listings:submit"), submission_data(photos=[fake]))
 

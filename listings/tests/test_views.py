@@ -104,9 +104,7 @@ def test_listings_search_by_name_and_place(client):
 
 
 def test_listings_filters(client):
-    found = CaseFactory(
-        published=True, case_status=CaseStatus.FOUND, region=Region.LABRADOR, age_at_disappearance=70
-    )
+    found = CaseFactory(published=True, case_status=CaseStatus.FOUND, region=Region.LABRADOR, age_at_disappearance=70)
     missing = CaseFactory(published=True, region=Region.AVALON, age_at_disappearance=15)
     url = reverse("listings:case_list")
 
@@ -163,9 +161,7 @@ def test_pagination_keeps_filters(client, settings):
 
 
 def test_live_search_request_gets_only_the_results(client, published_case):
-    response = client.get(
-        reverse("listings:case_list"), {"q": "Marion"}, headers={"X-Requested-With": "fetch"}
-    )
+    response = client.get(reverse("listings:case_list"), {"q": "Marion"}, headers={"X-Requested-With": "fetch"})
 
     assert response.status_code == 200
     names = [t.name for t in response.templates]

@@ -260,8 +260,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} {'staff' if is_staff else 'member'} account: {username} / {password}")
         else:
             self.stdout.write(
-                f"Account {username} already exists; its password is unchanged "
-                "(use --reset-password for a new one)."
+                f"Account {username} already exists; its password is unchanged (use --reset-password for a new one)."
             )
         if group is not None:
             user.groups.add(group)
@@ -270,9 +269,7 @@ class Command(BaseCommand):
     def seed_resources(self):
         created = 0
         for order, (category_name, resources) in enumerate(RESOURCES):
-            category, _ = ResourceCategory.objects.get_or_create(
-                name=category_name, defaults={"order": order}
-            )
+            category, _ = ResourceCategory.objects.get_or_create(name=category_name, defaults={"order": order})
             for position, (title, url, phone, description) in enumerate(resources):
                 _, was_created = Resource.objects.get_or_create(
                     category=category,
@@ -299,18 +296,14 @@ class Command(BaseCommand):
                 case = submit_case(
                     by=member,
                     fields=demo_fields(index, person),
-                    photos=[
-                        (processed, f"Placeholder picture for the demo case of {first_name} {last_name}")
-                    ],
+                    photos=[(processed, f"Placeholder picture for the demo case of {first_name} {last_name}")],
                 )
                 if outcome in (PUBLISHED, FOUND):
                     moderation.publish(case, by=moderator, note="Demo data")
                 if outcome == FOUND:
                     moderation.mark_found(case, by=moderator, note="Demo data")
                 if outcome == REJECTED:
-                    moderation.reject(
-                        case, by=moderator, note="Demo data: an example of a rejected submission"
-                    )
+                    moderation.reject(case, by=moderator, note="Demo data: an example of a rejected submission")
             created += 1
         return created
 
