@@ -2,11 +2,22 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 
 from listings.views import HomeView
 
 from . import health
+
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (raw photos, feeds)."""
+    return redirect(static("img/favicon.ico"))
+
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -15,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon),
 ]
 
 # A database outage anywhere in a request answers a styled 503 (project/errors.py).

@@ -1,6 +1,7 @@
 """Every public page renders, shows what it should, and stays cheap to build."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
@@ -285,3 +286,11 @@ def test_navigation_for_members_has_a_logout_form(client, published_case):
 
     assert f'action="{reverse("logout")}"' in html and ">Log out</button>" in html
     assert ">Log in<" not in html
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.ico"
+    assert finders.find("img/favicon.ico")
