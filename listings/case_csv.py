@@ -15,30 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditAction, Case, CaseStatus, ReviewState, Sex
+from .models import SUBMITTED_FIELDS, AuditAction, Case, CaseStatus, ReviewState, Sex
 from .moderation import record
 
-CASE_FIELDS = [
-    "first_name",
-    "last_name",
-    "nickname",
-    "age_at_disappearance",
-    "sex",
-    "height_cm",
-    "weight_kg",
-    "eye_colour",
-    "hair_colour",
-    "distinguishing_features",
-    "last_seen_date",
-    "last_seen_place",
-    "region",
-    "circumstances",
-    "police_file_number",
-    "investigating_agency",
-    "agency_phone",
-    "case_status",
-    "review_state",
-]
+CASE_FIELDS = [*SUBMITTED_FIELDS, "case_status", "review_state"]
 COLUMNS = ["slug", *CASE_FIELDS, "published_at", "submitted_by"]
 # Left empty (or out of the file), these take the model's defaults.
 DEFAULTS = {"sex": Sex.UNKNOWN, "case_status": CaseStatus.MISSING, "review_state": ReviewState.PENDING}

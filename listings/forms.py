@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from project.forms import HoneypotMixin
 
 from .images import process_photo
-from .models import Case, ContactMessage, Tip
+from .models import SUBMITTED_FIELDS, Case, ContactMessage, Tip
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -34,25 +34,7 @@ class CaseSubmissionForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "first_name",
-            "last_name",
-            "nickname",
-            "age_at_disappearance",
-            "sex",
-            "height_cm",
-            "weight_kg",
-            "eye_colour",
-            "hair_colour",
-            "distinguishing_features",
-            "last_seen_date",
-            "last_seen_place",
-            "region",
-            "circumstances",
-            "police_file_number",
-            "investigating_agency",
-            "agency_phone",
-        ]
+        fields = SUBMITTED_FIELDS
         widgets = {
             "last_seen_date": forms.DateInput(attrs={"type": "date"}),
             "distinguishing_features": forms.Textarea(attrs={"rows": 3}),

@@ -187,6 +187,28 @@ class Case(models.Model):
         return photos[0] if photos else None
 
 
+# What a member describes when submitting a case; the CSV import and export use the same columns.
+SUBMITTED_FIELDS = [
+    "first_name",
+    "last_name",
+    "nickname",
+    "age_at_disappearance",
+    "sex",
+    "height_cm",
+    "weight_kg",
+    "eye_colour",
+    "hair_colour",
+    "distinguishing_features",
+    "last_seen_date",
+    "last_seen_place",
+    "region",
+    "circumstances",
+    "police_file_number",
+    "investigating_agency",
+    "agency_phone",
+]
+
+
 class PhotoQuerySet(models.QuerySet):
     def published(self):
         return self.filter(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED)
