@@ -20,13 +20,9 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import uuid
 from pathlib import Path
 
 import requests
@@ -50,14 +46,9 @@ SEARCHES = [
 ]
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _renderer():
-    spec = importlib.util.spec_from_file_location("nginx_render", DEPLOY / "nginx" / "render.py")
+def _load_loopback():
+    # deploy/ is not a package: its scripts run with the host's python3.
+    spec = importlib.util.spec_from_file_location("nginx_loopback", DEPLOY / "nginx" / "loopback.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -72,108 +63,6 @@ def _manage(env, *args):
     return result.stdout
 
 
-def _environment(tmp, database_url):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "AWS_", "GUNICORN_", "DATABASE_"))
-        and key not in {"DEBUG", "WEB_CONCURRENCY", "PORT", "STATIC_ROOT", "MEDIA_ROOT", "STATICFILES_BACKEND"}
-    }
-    env.update(
-        SECRET_KEY="loadtest-" + uuid.uuid4().hex + uuid.uuid4().hex,
-        DATABASE_URL=database_url,
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        ALLOWED_HOSTS="localhost,127.0.0.1",
-        HTTPS="true",
-        SECURE_HSTS_SECONDS="0",
-        EMAIL_URL="consolemail://",
-        GUNICORN_BIND=f"unix:{tmp / 'gunicorn.sock'}",
-        GUNICORN_ACCESS_LOG=str(tmp / "gunicorn-access.log"),
-        GUNICORN_ERROR_LOG=str(tmp / "gunicorn-error.log"),
-        GUNICORN_LOG_LEVEL="warning",
-        # Thousands of tips from one address: lift that one limit for the run.
-        RATELIMITS="listings:case_tip=100000000/m",
-        LOG_LEVEL="WARNING",
-    )
-    if "WEB_CONCURRENCY" in os.environ:
-        env["WEB_CONCURRENCY"] = os.environ["WEB_CONCURRENCY"]
-    return env
-
-
-def _nginx_conf(tmp, https_port, http_port):
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(  # noqa: S603
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", str(key),  # noqa: S607
-         "-out", str(cert), "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    site = _renderer().render(
-        (DEPLOY / "nginx" / "lostinnl.conf").read_text(),
-        domain="localhost",
-        server_names=["localhost", "127.0.0.1"],
-        app_root=str(REPO),
-        static_root=str(tmp / "static"),
-        socket=str(tmp / "gunicorn.sock"),
-        log_dir=str(tmp / "nginx-logs"),
-        acme_root=str(tmp / "acme"),
-        http_listen=f"127.0.0.1:{http_port}",
-        https_listen=f"127.0.0.1:{https_port}",
-        certificate=str(cert),
-        certificate_key=str(key),
-        ipv6=False,
-    )
-    (tmp / "nginx-logs").mkdir()
-    (tmp / "nginx-temp").mkdir()
-    (tmp / "site.conf").write_text(site)
-    temp_paths = "\n".join(
-        f"    {name}_temp_path {tmp / 'nginx-temp' / name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;" if os.geteuid() == 0 else ""
-    mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-    (tmp / "nginx.conf").write_text(
-        f"""{user}
-worker_processes auto;
-pid {tmp / "nginx.pid"};
-error_log {tmp / "nginx-error.log"} warn;
-events {{ worker_connections 1024; }}
-http {{
-    {mime}
-    default_type application/octet-stream;
-    sendfile on;
-    access_log off;
-{temp_paths}
-    include {tmp / "site.conf"};
-}}
-"""
-    )
-    return tmp / "nginx.conf", cert
-
-
-def _stop(process, sig=signal.SIGTERM):
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(sig)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
-def _wait_for(url, cert, what, log):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, verify=str(cert), timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    sys.exit(f"{what} did not come up:\n{log()}")
-
-
 def main():
     for tool in ("wrk", "nginx", "openssl"):
         if shutil.which(tool) is None:
@@ -183,8 +72,19 @@ def main():
     threads = os.environ.get("THREADS", "2")
     tmp = Path(tempfile.mkdtemp(prefix="lostinnl-loadtest-"))
     database_url = os.environ.get("LOADTEST_DATABASE_URL") or f"sqlite:///{tmp / 'db.sqlite3'}"
-    env = _environment(tmp, database_url)
-    gunicorn = nginx = None
+    loopback = _load_loopback()
+    env = loopback.environment(
+        tmp,
+        DATABASE_URL=database_url,
+        HTTPS="true",
+        SECURE_HSTS_SECONDS="0",
+        GUNICORN_LOG_LEVEL="warning",
+        # Thousands of tips from one address: lift that one limit for the run.
+        RATELIMITS="listings:case_tip=100000000/m",
+        LOG_LEVEL="WARNING",
+    )
+    if "WEB_CONCURRENCY" in os.environ:
+        env["WEB_CONCURRENCY"] = os.environ["WEB_CONCURRENCY"]
     try:
         print(f"Preparing the stack in {tmp} ({database_url.split('://')[0]})", flush=True)
         _manage(env, "migrate", "--noinput", "--verbosity", "0")
@@ -201,83 +101,76 @@ def main():
             .strip()
             .splitlines()[-1]
         )
-        https_port, http_port = _free_port(), _free_port()
-        nginx_conf, cert = _nginx_conf(tmp, https_port, http_port)
-        nginx_cmd = ["nginx", "-c", str(nginx_conf), "-p", str(tmp)]
-        gunicorn = subprocess.Popen(  # noqa: S603
-            [PYTHON, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")],
-            cwd=tmp, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        nginx = subprocess.Popen(  # noqa: S603
-            [*nginx_cmd, "-g", "daemon off;"],
-            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        origin = f"https://localhost:{https_port}"
-        _wait_for(f"{origin}/healthz", cert, "the stack", lambda: (tmp / "gunicorn-error.log").read_text())
-
-        # A real CSRF pair, as a browser holds it after opening a case page.
-        session = requests.Session()
-        first = slugs.split(",")[0]
-        page = session.get(f"{origin}/listings/{first}/", verify=str(cert), timeout=10)
-        page.raise_for_status()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        check = session.post(
-            f"{origin}/listings/{first}/tip/",
-            data={"csrfmiddlewaretoken": token, "message": "Checking the tip form before the load test."},
-            headers={"Referer": f"{origin}/listings/{first}/", "Origin": origin},
-            allow_redirects=False,
-            verify=str(cert),
-            timeout=10,
-        )
-        if check.status_code != 302:
-            sys.exit(f"A tip post answered {check.status_code}, not 302; fix that before load testing.")
-
-        wrk_env = {
-            **os.environ,
-            "LOADTEST_SLUGS": slugs,
-            "LOADTEST_SEARCHES": "|".join(SEARCHES),
-            "LOADTEST_ORIGIN": origin,
-            "LOADTEST_CSRF_COOKIE": session.cookies["csrftoken"],
-            "LOADTEST_CSRF_TOKEN": token,
-        }
-        workers = env.get("WEB_CONCURRENCY") or f"2 x {os.cpu_count()} CPUs + 1"
-        print(
-            f"wrk: {duration}, {connections} connections, {threads} threads against {origin} "
-            f"(Nginx -> Gunicorn, {workers} sync workers)",
-            flush=True,
-        )
-        result = subprocess.run(  # noqa: S603
-            ["wrk", "--latency", "-t", threads, "-c", connections, "-d", duration, "--timeout", "10s",  # noqa: S607
-             "-s", str(REPO / "scripts" / "loadtest.lua"), origin],
-            env=wrk_env, capture_output=True, text=True, timeout=3600,
-        )  # fmt: skip
-        print(result.stdout)
-        if result.returncode:
-            sys.exit(f"wrk failed:\n{result.stderr}")
-        line = next(line for line in result.stdout.splitlines() if line.startswith("LOADTEST_RESULT "))
-        numbers = json.loads(line.split(" ", 1)[1])
-        seconds = numbers["duration_us"] / 1_000_000
-        socket_errors = sum(numbers[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
-        print("Summary")
-        print(f"  requests        {numbers['requests']} in {seconds:.1f} s ({numbers['tip_posts']} tip posts)")
-        print(f"  requests/s      {numbers['requests'] / seconds:.1f}")
-        print(f"  latency p50     {numbers['p50_us'] / 1000:.1f} ms")
-        print(f"  latency p99     {numbers['p99_us'] / 1000:.1f} ms")
-        print(f"  latency max     {numbers['max_us'] / 1000:.1f} ms")
-        print(
-            f"  statuses        2xx {numbers['status_2xx']}, 3xx {numbers['status_3xx']}, "
-            f"4xx {numbers['status_4xx']}, 5xx {numbers['status_5xx']}"
-        )
-        print(f"  socket errors   {socket_errors}")
-        if numbers["status_5xx"] or socket_errors or numbers["status_4xx"]:
-            tail = (tmp / "gunicorn-error.log").read_text()[-3000:]
-            sys.exit(f"FAILED: server errors, client errors or socket errors under load.\n{tail}")
-        print("OK: no 5xx, no 4xx, no socket errors.")
+        with loopback.serve(tmp, env, worker_processes="auto", worker_connections=1024, access_log=False) as stack:
+            _run_wrk(stack, env, slugs, duration, connections, threads)
+    except TimeoutError as error:
+        sys.exit(str(error))
     finally:
-        _stop(nginx, signal.SIGQUIT)
-        _stop(gunicorn)
         if database_url.startswith("sqlite") or not os.environ.get("LOADTEST_KEEP"):
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run_wrk(stack, env, slugs, duration, connections, threads):
+    """Check that a tip post goes through, then drive wrk at the stack and print what it measured."""
+    origin, cert, tmp = stack.https_url, stack.certificate, stack.prefix
+    # A real CSRF pair, as a browser holds it after opening a case page.
+    session = requests.Session()
+    first = slugs.split(",")[0]
+    page = session.get(f"{origin}/listings/{first}/", verify=str(cert), timeout=10)
+    page.raise_for_status()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    check = session.post(
+        f"{origin}/listings/{first}/tip/",
+        data={"csrfmiddlewaretoken": token, "message": "Checking the tip form before the load test."},
+        headers={"Referer": f"{origin}/listings/{first}/", "Origin": origin},
+        allow_redirects=False,
+        verify=str(cert),
+        timeout=10,
+    )
+    if check.status_code != 302:
+        sys.exit(f"A tip post answered {check.status_code}, not 302; fix that before load testing.")
+
+    wrk_env = {
+        **os.environ,
+        "LOADTEST_SLUGS": slugs,
+        "LOADTEST_SEARCHES": "|".join(SEARCHES),
+        "LOADTEST_ORIGIN": origin,
+        "LOADTEST_CSRF_COOKIE": session.cookies["csrftoken"],
+        "LOADTEST_CSRF_TOKEN": token,
+    }
+    workers = env.get("WEB_CONCURRENCY") or f"2 x {os.cpu_count()} CPUs + 1"
+    print(
+        f"wrk: {duration}, {connections} connections, {threads} threads against {origin} "
+        f"(Nginx -> Gunicorn, {workers} sync workers)",
+        flush=True,
+    )
+    result = subprocess.run(  # noqa: S603
+        ["wrk", "--latency", "-t", threads, "-c", connections, "-d", duration, "--timeout", "10s",  # noqa: S607
+         "-s", str(REPO / "scripts" / "loadtest.lua"), origin],
+        env=wrk_env, capture_output=True, text=True, timeout=3600,
+    )  # fmt: skip
+    print(result.stdout)
+    if result.returncode:
+        sys.exit(f"wrk failed:\n{result.stderr}")
+    line = next(line for line in result.stdout.splitlines() if line.startswith("LOADTEST_RESULT "))
+    numbers = json.loads(line.split(" ", 1)[1])
+    seconds = numbers["duration_us"] / 1_000_000
+    socket_errors = sum(numbers[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+    print("Summary")
+    print(f"  requests        {numbers['requests']} in {seconds:.1f} s ({numbers['tip_posts']} tip posts)")
+    print(f"  requests/s      {numbers['requests'] / seconds:.1f}")
+    print(f"  latency p50     {numbers['p50_us'] / 1000:.1f} ms")
+    print(f"  latency p99     {numbers['p99_us'] / 1000:.1f} ms")
+    print(f"  latency max     {numbers['max_us'] / 1000:.1f} ms")
+    print(
+        f"  statuses        2xx {numbers['status_2xx']}, 3xx {numbers['status_3xx']}, "
+        f"4xx {numbers['status_4xx']}, 5xx {numbers['status_5xx']}"
+    )
+    print(f"  socket errors   {socket_errors}")
+    if numbers["status_5xx"] or socket_errors or numbers["status_4xx"]:
+        tail = (tmp / "gunicorn-error.log").read_text()[-3000:]
+        sys.exit(f"FAILED: server errors, client errors or socket errors under load.\n{tail}")
+    print("OK: no 5xx, no 4xx, no socket errors.")
 
 
 if __name__ == "__main__":

@@ -11,15 +11,12 @@ through Nginx, as on the production host.
 import importlib.util
 import io
 import json
-import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,42 +35,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _load_renderer():
-    spec = importlib.util.spec_from_file_location("nginx_render", DEPLOY / "nginx" / "render.py")
+def _load_loopback():
+    # deploy/ is not a package: its scripts run with the host's python3.
+    spec = importlib.util.spec_from_file_location("nginx_loopback", DEPLOY / "nginx" / "loopback.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _app_env(tmp):
-    """The environment of every process of the stack: temporary everything, DEBUG off."""
-    inherited = {"DEBUG", "WEB_CONCURRENCY", "PORT", "STATIC_ROOT", "MEDIA_ROOT", "STATICFILES_BACKEND"}
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "AWS_", "GUNICORN_", "DATABASE_")) and key not in inherited
-    }
-    env.update(
-        SECRET_KEY="loopback-test-" + uuid.uuid4().hex,
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        EMAIL_URL="consolemail://",
-        GUNICORN_BIND=f"unix:{tmp / 'gunicorn.sock'}",
-        WEB_CONCURRENCY="2",
-        GUNICORN_ACCESS_LOG=str(tmp / "gunicorn-access.log"),
-        GUNICORN_ERROR_LOG=str(tmp / "gunicorn-error.log"),
-        GUNICORN_CONTROL_SOCKET=str(tmp / "gunicorn.ctl"),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 def _manage(env, *args, timeout=120):
@@ -89,101 +56,19 @@ def _manage(env, *args, timeout=120):
     return result.stdout
 
 
-def _make_certificate(tmp):
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )  # fmt: skip
-    return cert, key
-
-
-def _write_nginx_conf(tmp, *, http_port, https_port, cert, key):
-    site = _load_renderer().render(
-        (DEPLOY / "nginx" / "lostinnl.conf").read_text(),
-        domain="localhost",
-        server_names=["localhost", "127.0.0.1"],
-        app_root=str(REPO),
-        static_root=str(tmp / "static"),
-        socket=str(tmp / "gunicorn.sock"),
-        log_dir=str(tmp / "nginx-logs"),
-        acme_root=str(tmp / "acme"),
-        http_listen=f"127.0.0.1:{http_port}",
-        https_listen=f"127.0.0.1:{https_port}",
-        certificate=str(cert),
-        certificate_key=str(key),
-        ipv6=False,
-    )
-    (tmp / "nginx-logs").mkdir()
-    (tmp / "site.conf").write_text(site)
-    mime_types = Path("/etc/nginx/mime.types")
-    temp_paths = "\n".join(
-        f"    {name}_temp_path {tmp / 'nginx-temp' / name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    # Workers run as root so they can read pytest's private temporary folder.
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp / "nginx.conf").write_text(
-        f"""{user}
-worker_processes 2;
-pid {tmp / "nginx.pid"};
-error_log {tmp / "nginx-error.log"} warn;
-events {{ worker_connections 512; }}
-http {{
-    {f"include {mime_types};" if mime_types.exists() else ""}
-    default_type application/octet-stream;
-    sendfile on;
-    access_log {tmp / "nginx-access.log"};
-{temp_paths}
-    include {tmp / "site.conf"};
-}}
-"""
-    )
-    (tmp / "nginx-temp").mkdir()
-    return tmp / "nginx.conf"
-
-
-def _wait_until(check, *, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except (requests.ConnectionError, OSError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _plain_get(url, **kwargs):
     with requests.Session() as session:
         session.trust_env = False
         return session.get(url, **kwargs)
 
 
-def _stop(process, sig=signal.SIGTERM):
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(sig)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
 class Stack:
-    def __init__(self, tmp, env, http_port, https_port, cert, gunicorn):
-        self.tmp, self.env, self.cert, self.gunicorn = tmp, env, cert, gunicorn
-        self.http_url = f"http://127.0.0.1:{http_port}"
-        # A host name, not an address, so that the client sends SNI as browsers do.
-        self.https_url = f"https://localhost:{https_port}"
+    """The running stack as the tests use it."""
+
+    def __init__(self, env, served):
+        self.env = env
+        self.tmp, self.cert, self.gunicorn = served.prefix, served.certificate, served.gunicorn
+        self.http_url, self.https_url = served.http_url, served.https_url
 
     def session(self):
         session = requests.Session()
@@ -206,7 +91,8 @@ def stack(tmp_path_factory):
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed; it makes the loopback test's certificate")
     tmp = tmp_path_factory.mktemp("stack")
-    env = _app_env(tmp)
+    loopback = _load_loopback()
+    env = loopback.environment(tmp, WEB_CONCURRENCY="2", PYTHONUNBUFFERED="1")
     _manage(env, "migrate", "--noinput", "--verbosity", "0")
     _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     _manage(
@@ -216,40 +102,8 @@ def stack(tmp_path_factory):
         "from django.contrib.auth import get_user_model; "
         f"get_user_model().objects.create_user('loopback', 'loopback@example.org', {PASSWORD!r})",
     )
-    cert, key = _make_certificate(tmp)
-    http_port, https_port = _free_port(), _free_port()
-    nginx_conf = _write_nginx_conf(tmp, http_port=http_port, https_port=https_port, cert=cert, key=key)
-    nginx_cmd = ["nginx", "-c", str(nginx_conf), "-p", str(tmp)]
-    checked = subprocess.run([*nginx_cmd, "-t"], capture_output=True, text=True, timeout=30)
-    assert checked.returncode == 0, checked.stderr
-
-    gunicorn = nginx = None
-    try:
-        gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")],
-            cwd=tmp,  # the config's chdir must find the project by itself
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        nginx = subprocess.Popen(
-            [*nginx_cmd, "-g", "daemon off;"],
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        stack = Stack(tmp, env, http_port, https_port, cert, gunicorn)
-        client = stack.session()
-        _wait_until(
-            lambda: client.get(f"{stack.https_url}/healthz", timeout=5).status_code == 200,
-            timeout=60,
-            what="the stack to answer /healthz",
-        )
-        yield stack
-    finally:
-        _stop(nginx, signal.SIGQUIT)
-        _stop(gunicorn)
+    with loopback.serve(tmp, env) as served:
+        yield Stack(env, served)
 
 
 def _jpeg_bytes(size=(64, 48)):
@@ -377,11 +231,10 @@ def test_upload_over_the_limit_gets_the_friendly_413_page(stack):
     assert "POST /submit/" not in stack.log("gunicorn-access.log")[len(access_log_before) :]
 
 
-def _post_admin_login(stack, *, origin):
+def _post_admin_login(stack, headers):
     session = stack.session()
     url = f"{stack.https_url}/admin/login/"
     session.get(url, timeout=10).raise_for_status()
-    headers = {"Origin": origin} if origin else {}
     return session.post(
         url,
         data={"username": "nobody", "password": "wrong", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
@@ -394,32 +247,19 @@ def _post_admin_login(stack, *, origin):
 def test_request_marked_https_by_nginx_is_secure_in_django(stack):
     # Django accepts an Origin only when it equals scheme://host as Django sees
     # them, so accepting https://... means the request counted as secure.
-    assert _post_admin_login(stack, origin=stack.https_url).status_code == 200
-    assert _post_admin_login(stack, origin=stack.https_url.replace("https:", "http:")).status_code == 403
+    assert _post_admin_login(stack, {"Origin": stack.https_url}).status_code == 200
+    assert _post_admin_login(stack, {"Origin": stack.https_url.replace("https:", "http:")}).status_code == 403
     # Without an Origin, only a secure request demands a Referer.
-    assert _post_admin_login(stack, origin=None).status_code == 403
+    assert _post_admin_login(stack, {}).status_code == 403
 
 
 def test_client_cannot_spoof_the_forwarded_headers(stack):
-    response = _post_admin_login_with_headers(
+    response = _post_admin_login(
         stack, {"Origin": stack.https_url, "X-Forwarded-Proto": "http", "X-Forwarded-For": "203.0.113.9"}
     )
 
     assert response.status_code == 200
     assert "203.0.113.9" not in stack.log("gunicorn-access.log")
-
-
-def _post_admin_login_with_headers(stack, headers):
-    session = stack.session()
-    url = f"{stack.https_url}/admin/login/"
-    session.get(url, timeout=10).raise_for_status()
-    return session.post(
-        url,
-        data={"username": "nobody", "password": "wrong", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        headers=headers,
-        allow_redirects=False,
-        timeout=10,
-    )
 
 
 def test_gunicorn_hup_during_a_burst_drops_no_request(stack):

@@ -61,8 +61,9 @@ def _gunicorn_settings(**env):
                 os.environ[key] = value
 
 
-def _load_renderer():
-    spec = importlib.util.spec_from_file_location("nginx_render", DEPLOY / "nginx" / "render.py")
+def _nginx_script(name):
+    """deploy/nginx/<name>.py: deploy/ is not a package, its scripts run with the host's python3."""
+    spec = importlib.util.spec_from_file_location(f"nginx_{name}", DEPLOY / "nginx" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -143,27 +144,19 @@ def test_cloudformation_template_passes_cfn_lint():
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt nginx)")
 def test_shipped_nginx_site_passes_nginx_t_for_a_real_domain(tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=example.org",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    site = _load_renderer().render(
+    loopback = _nginx_script("loopback")
+    cert, key = loopback.make_certificate(tmp_path, "example.org")
+    site = _nginx_script("render").render(
         _nginx_site(),
         domain="example.org",
         certificate=str(cert),
         certificate_key=str(key),
         log_dir=str(tmp_path),
     )
-    (tmp_path / "site.conf").write_text(site)
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
-        f"http {{ include {tmp_path / 'site.conf'}; }}\n"
-    )
+    nginx_conf = loopback.write_nginx_conf(tmp_path, site)
 
     result = subprocess.run(
-        ["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        ["nginx", "-t", "-c", str(nginx_conf), "-p", str(tmp_path)],
         capture_output=True,
         text=True,
     )
@@ -215,7 +208,7 @@ def test_nginx_waits_longer_than_gunicorn():
 
 
 def test_renderer_fails_loudly_when_a_known_value_disappears():
-    renderer = _load_renderer()
+    renderer = _nginx_script("render")
     with pytest.raises(renderer.RenderError):
         renderer.render(_nginx_site().replace("/run/lostinnl/gunicorn.sock", "/run/other.sock"))
 
