@@ -12,7 +12,6 @@ from listings.views import HomeView
 from . import health
 
 
-
 @cache_control(public=True, max_age=86400)
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (raw photos, feeds)."""
