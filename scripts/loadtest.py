@@ -68,6 +68,7 @@ def main():
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed: apt-get install -y wrk nginx openssl")
     duration = os.environ.get("DURATION", "60s")
+    baseline_duration = os.environ.get("BASELINE_DURATION", "10s")
     connections = os.environ.get("CONNECTIONS", "64")
     threads = os.environ.get("THREADS", "2")
     tmp = Path(tempfile.mkdtemp(prefix="lostinnl-loadtest-"))
@@ -102,7 +103,8 @@ def main():
             .splitlines()[-1]
         )
         with loopback.serve(tmp, env, worker_processes="auto", worker_connections=1024, access_log=False) as stack:
-            _run_wrk(stack, env, slugs, duration, connections, threads)
+            baseline = _run_baseline(stack.https_url, baseline_duration, connections, threads)
+            _run_wrk(stack, env, slugs, duration, connections, threads, baseline)
     except TimeoutError as error:
         sys.exit(str(error))
     finally:
@@ -110,7 +112,23 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run_wrk(stack, env, slugs, duration, connections, threads):
+def _run_baseline(origin, duration, connections, threads):
+    """Requests/s and p50 of /healthz (one SELECT 1) on the same stack: the ratio makes runs comparable."""
+    result = subprocess.run(  # noqa: S603
+        ["wrk", "--latency", "-t", threads, "-c", connections, "-d", duration, "--timeout", "10s",  # noqa: S607
+         f"{origin}/healthz"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    if result.returncode:
+        sys.exit(f"wrk failed on the /healthz baseline:\n{result.stderr}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", result.stdout)
+    p50_ms = float(p50.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)]
+    print(f"Baseline: /healthz for {duration}: {rps:.1f} requests/s, p50 {p50_ms:.1f} ms", flush=True)
+    return rps, p50_ms
+
+
+def _run_wrk(stack, env, slugs, duration, connections, threads, baseline):
     """Check that a tip post goes through, then drive wrk at the stack and print what it measured."""
     origin, cert, tmp = stack.https_url, stack.certificate, stack.prefix
     # A real CSRF pair, as a browser holds it after opening a case page.
@@ -167,6 +185,12 @@ def _run_wrk(stack, env, slugs, duration, connections, threads):
         f"4xx {numbers['status_4xx']}, 5xx {numbers['status_5xx']}"
     )
     print(f"  socket errors   {socket_errors}")
+    baseline_rps, baseline_p50 = baseline
+    rps = numbers["requests"] / seconds
+    print(
+        f"  vs /healthz     {rps / baseline_rps:.2f} x its requests/s, "
+        f"{numbers['p50_us'] / 1000 / baseline_p50:.2f} x its p50"
+    )
     if numbers["status_5xx"] or socket_errors or numbers["status_4xx"]:
         tail = (tmp / "gunicorn-error.log").read_text()[-3000:]
         sys.exit(f"FAILED: server errors, client errors or socket errors under load.\n{tail}")
