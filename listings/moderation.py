@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import notifications
 from .models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState
 
 
@@ -49,6 +50,7 @@ def _set_review_state(case, new_state, *, by, note, action, allowed_from):
         locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
         record(locked, action=action, by=by, field="review_state", from_value=old_state, to_value=new_state, note=note)
         _settle_pending_photos(locked, new_state, by=by)
+        transaction.on_commit(lambda: notifications.review_decided(locked))
     _refresh(case, locked)
     return case
 

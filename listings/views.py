@@ -5,27 +5,23 @@ Views stay thin. What a visitor may see comes from `Case.objects.published()` or
 the forms (listings/forms.py); storing a submission is `submit_case`.
 """
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.mail import mail_managers
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from . import notifications
 from .filters import CaseFilter
 from .forms import CaseSubmissionForm, ContactForm, TipForm
 from .media import photo_response
 from .models import Case, Photo, Resource
 from .submissions import SubmissionFailed, submit_case
-
-logger = logging.getLogger(__name__)
 
 HOME_LATEST_CASES = 6
 
@@ -114,7 +110,7 @@ class CaseTipView(CasePageMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.case = self.case
-        form.save()
+        notifications.tip_received(form.save())
         messages.success(
             self.request,
             "Thank you. Your information was sent privately to the registry’s staff, "
@@ -180,16 +176,6 @@ class ContactView(CreateView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        contact = self.object
-        try:
-            mail_managers(
-                f"Contact form: {contact.subject}",
-                f"From: {contact.name} <{contact.email}>\n\n{contact.message}\n\n"
-                f"Read and mark it handled in the admin: "
-                f"{self.request.build_absolute_uri(reverse('admin:index'))}",
-            )
-        except Exception:
-            # The message is stored for staff either way; a mail outage must not lose it or fail the page.
-            logger.exception("Could not e-mail the managers about contact message %s", contact.pk)
+        notifications.contact_received(self.object)
         messages.success(self.request, "Thank you. Your message was sent; we usually answer within a few days.")
         return response

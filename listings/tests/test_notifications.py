@@ -1,0 +1,87 @@
+import pytest
+from django.core import mail
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from listings import moderation, notifications
+from listings.tests.factories import CaseFactory, ContactMessageFactory, TipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator():
+    return StaffFactory()
+
+
+def test_submitter_is_told_when_their_case_is_published(moderator, django_capture_on_commit_callbacks, settings):
+    settings.SITE_URL = "https://lostinnl.example"
+    member = UserFactory(email="family@example.org")
+    case = CaseFactory(submitted_by=member, first_name="Ada", last_name="Example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.publish(case, by=moderator, note="internal: checked with RNC")
+
+    (message,) = mail.outbox
+    assert message.to == ["family@example.org"]
+    assert "is now published" in message.subject
+    assert f"https://lostinnl.example{case.get_absolute_url()}" in message.body
+    assert "internal" not in message.body
+
+
+def test_submitter_is_told_when_their_case_is_not_published(moderator, django_capture_on_commit_callbacks):
+    case = CaseFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.reject(case, by=moderator, note="duplicate of another case")
+
+    (message,) = mail.outbox
+    assert message.to == [case.submitted_by.email]
+    assert "was not published" in message.subject
+    assert "duplicate" not in message.body
+
+
+def test_no_mail_when_a_case_goes_back_to_review_or_has_no_submitter(moderator, django_capture_on_commit_callbacks):
+    published = CaseFactory(published=True)
+    imported = CaseFactory(submitted_by=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.unpublish(published, by=moderator)
+        moderation.publish(imported, by=moderator)
+
+    assert mail.outbox == []
+
+
+def test_no_mail_when_the_state_change_rolls_back(moderator, django_capture_on_commit_callbacks, monkeypatch):
+    case = CaseFactory()
+    monkeypatch.setattr(moderation, "record", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("audit")))
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        moderation.publish(case, by=moderator)
+
+    assert mail.outbox == []
+
+
+def test_tip_notice_to_managers_links_to_the_admin_without_the_tip_itself(client, settings):
+    settings.MANAGERS = [("Managers", "managers@example.org")]
+    case = CaseFactory(published=True)
+
+    response = client.post(
+        f"{case.get_absolute_url()}tip/",
+        {"message": "I saw him at the Gander airport on Friday evening.", "name": "", "email": "", "phone": ""},
+    )
+
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["managers@example.org"]
+    assert "/admin/listings/tip/" in message.body
+    assert "Gander airport" not in message.body
+
+
+def test_a_mail_outage_does_not_fail_the_notice(settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+
+    notifications.contact_received(ContactMessageFactory())
+    notifications.tip_received(TipFactory())
+
+    assert "Could not e-mail the managers" in caplog.text
