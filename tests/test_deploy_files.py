@@ -372,3 +372,28 @@ def test_cloudwatch_agent_ships_the_logs_the_stack_writes():
     assert groups == stack_groups
     assert agent["metrics"]["namespace"] == "LostInNL"
     assert {"mem", "disk"} <= agent["metrics"]["metrics_collected"].keys()
+
+
+def _bootstrap_environment_file():
+    script = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
+    heredoc = re.search(r'cat >"\$ENV_FILE" <<EOF\n(.*?)\nEOF\n', script, re.S).group(1)
+    return dict(line.split("=", 1) for line in heredoc.splitlines() if line and not line.startswith("#"))
+
+
+def test_bootstrap_environment_file_turns_on_https_and_the_shared_cache():
+    values = _bootstrap_environment_file()
+
+    assert values["HTTPS"] == "true"
+    assert values["SITE_URL"] == "https://$DOMAIN"
+    assert values["CACHE_URL"].startswith("redis://127.0.0.1:")
+
+
+def test_bootstrap_environment_file_names_only_variables_the_application_reads():
+    sources = "".join(
+        (REPO / path).read_text() for path in ("project/settings.py", "project/kms.py", "deploy/gunicorn.conf.py")
+    )
+    boto3_reads = {"AWS_DEFAULT_REGION"}
+
+    unknown = [name for name in _bootstrap_environment_file() if name not in boto3_reads and f'"{name}"' not in sources]
+
+    assert unknown == []

@@ -45,7 +45,7 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
     ca-certificates curl git rsync logrotate \
     python3 python3-venv python3-dev build-essential pkg-config libmariadb-dev mariadb-client \
-    nginx certbot
+    nginx certbot redis-server
 
 log "System user $APP_USER"
 if ! id -u "$APP_USER" >/dev/null 2>&1; then
@@ -98,6 +98,11 @@ if [ ! -f "$ENV_FILE" ]; then
 SECRET_KEY=$secret_key
 ALLOWED_HOSTS=$allowed_hosts
 CSRF_TRUSTED_ORIGINS=$origins
+# TLS in front (Nginx + Certbot): secure cookies, HTTPS redirect, HSTS.
+HTTPS=true
+SITE_URL=https://$DOMAIN
+# Rate-limit counters shared by every Gunicorn worker (the local Redis, loopback only).
+CACHE_URL=redis://127.0.0.1:6379/1
 DATABASE_URL=$database_url
 # The RDS password, encrypted with the stack's KMS key (see the README):
 DATABASE_PASSWORD_KMS=
