@@ -195,6 +195,20 @@ class AuditEntryInline(admin.TabularInline):
         return False
 
 
+REVIEW_FIELDS = [
+    "review_state",
+    "case_status",
+    "reviewed_by",
+    "reviewed_at",
+    "published_at",
+    "submitted_by",
+    "slug",
+    "is_demo",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(Case)
 class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
     list_display = [
@@ -214,18 +228,8 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
     ordering = [PENDING_FIRST, "-updated_at", "-id"]
     list_select_related = ["submitted_by"]
     list_per_page = 50
-    readonly_fields = [
-        "review_state",
-        "case_status",
-        "reviewed_by",
-        "reviewed_at",
-        "published_at",
-        "submitted_by",
-        "slug",
-        "is_demo",
-        "created_at",
-        "updated_at",
-    ]
+    # Changed only through listings.moderation, which records who did what.
+    readonly_fields = REVIEW_FIELDS
     fieldsets = [
         ("Person", {"fields": ["first_name", "last_name", "nickname", "age_at_disappearance", "sex"]}),
         (
@@ -239,18 +243,7 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
             {
                 "classes": ["collapse"],
                 "description": "Changed only with the moderation actions, which record who did what.",
-                "fields": [
-                    "review_state",
-                    "case_status",
-                    "reviewed_by",
-                    "reviewed_at",
-                    "published_at",
-                    "submitted_by",
-                    "slug",
-                    "is_demo",
-                    "created_at",
-                    "updated_at",
-                ],
+                "fields": REVIEW_FIELDS,
             },
         ),
     ]

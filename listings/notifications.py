@@ -44,26 +44,29 @@ def review_decided(case):
         logger.exception("Could not e-mail the submitter of case %s about its review", case.pk)
 
 
+def _tell_managers(subject, body, about):
+    try:
+        mail_managers(subject, body)
+    except Exception:
+        logger.exception("Could not e-mail the managers about %s", about)
+
+
 def tip_received(tip):
     """Tell the managers a tip is waiting; its content stays in the admin."""
-    try:
-        mail_managers(
-            f"New tip about case {tip.case.police_file_number or tip.case.pk}",
-            f"A tip about {tip.case} is waiting in the admin:\n"
-            f"{_absolute(reverse('admin:listings_tip_change', args=[tip.pk]))}\n",
-        )
-    except Exception:
-        logger.exception("Could not e-mail the managers about tip %s", tip.pk)
+    _tell_managers(
+        f"New tip about case {tip.case.police_file_number or tip.case.pk}",
+        f"A tip about {tip.case} is waiting in the admin:\n"
+        f"{_absolute(reverse('admin:listings_tip_change', args=[tip.pk]))}\n",
+        about=f"tip {tip.pk}",
+    )
 
 
 def contact_received(message):
     """Send a contact-form message on to the managers."""
-    try:
-        mail_managers(
-            f"Contact form: {message.subject}",
-            f"From: {message.name} <{message.email}>\n\n{message.message}\n\n"
-            f"Read and mark it handled in the admin: "
-            f"{_absolute(reverse('admin:listings_contactmessage_change', args=[message.pk]))}\n",
-        )
-    except Exception:
-        logger.exception("Could not e-mail the managers about contact message %s", message.pk)
+    _tell_managers(
+        f"Contact form: {message.subject}",
+        f"From: {message.name} <{message.email}>\n\n{message.message}\n\n"
+        f"Read and mark it handled in the admin: "
+        f"{_absolute(reverse('admin:listings_contactmessage_change', args=[message.pk]))}\n",
+        about=f"contact message {message.pk}",
+    )

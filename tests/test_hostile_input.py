@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.tests.factories import UserFactory
+from listings.models import SUBMITTED_FIELDS
 from listings.tests.factories import CaseFactory
 
 HYPOTHESIS = settings(
@@ -104,25 +105,7 @@ def test_arbitrary_paths(slug, size):
 TIP_FIELDS = ["message", "name", "email", "phone", "website"]
 CONTACT_FIELDS = ["name", "email", "subject", "message", "website"]
 SIGNUP_FIELDS = ["username", "email", "password1", "password2", "first_name", "last_name", "website"]
-SUBMIT_FIELDS = [
-    "first_name",
-    "last_name",
-    "nickname",
-    "age_at_disappearance",
-    "sex",
-    "height_cm",
-    "weight_kg",
-    "eye_colour",
-    "hair_colour",
-    "distinguishing_features",
-    "last_seen_date",
-    "last_seen_place",
-    "region",
-    "circumstances",
-    "police_file_number",
-    "investigating_agency",
-    "agency_phone",
-]
+SUBMIT_FIELDS = SUBMITTED_FIELDS
 
 
 def _form_data(fields):
