@@ -31,7 +31,7 @@ def _locked(case):
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _set_review_state(case, new_state, *, by, note, action, allowed_from):
+def _set_review_state(case, new_state, *, by, note, action, allowed_from, notify=False):
     with transaction.atomic():
         locked = _locked(case)
         old_state = locked.review_state
@@ -50,7 +50,8 @@ def _set_review_state(case, new_state, *, by, note, action, allowed_from):
         locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
         record(locked, action=action, by=by, field="review_state", from_value=old_state, to_value=new_state, note=note)
         _settle_pending_photos(locked, new_state, by=by)
-        transaction.on_commit(lambda: notifications.review_decided(locked))
+        if notify:
+            transaction.on_commit(lambda: notifications.review_decided(locked))
     _refresh(case, locked)
     return case
 
@@ -79,7 +80,8 @@ def _refresh(case, locked):
         setattr(case, field, getattr(locked, field))
 
 
-def publish(case, *, by, note=""):
+def publish(case, *, by, note="", notify=True):
+    """Make the case public; `notify` e-mails its submitter once the change is committed."""
     return _set_review_state(
         case,
         ReviewState.PUBLISHED,
@@ -87,10 +89,12 @@ def publish(case, *, by, note=""):
         note=note,
         action=AuditAction.PUBLISHED,
         allowed_from={ReviewState.PENDING, ReviewState.REJECTED},
+        notify=notify,
     )
 
 
-def reject(case, *, by, note=""):
+def reject(case, *, by, note="", notify=True):
+    """Keep the case private; `notify` e-mails its submitter once the change is committed."""
     return _set_review_state(
         case,
         ReviewState.REJECTED,
@@ -98,6 +102,7 @@ def reject(case, *, by, note=""):
         note=note,
         action=AuditAction.REJECTED,
         allowed_from={ReviewState.PENDING, ReviewState.PUBLISHED},
+        notify=notify,
     )
 
 

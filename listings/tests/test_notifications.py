@@ -85,3 +85,12 @@ def test_a_mail_outage_does_not_fail_the_notice(settings, caplog):
     notifications.tip_received(TipFactory())
 
     assert "Could not e-mail the managers" in caplog.text
+
+
+def test_publishing_without_notice_sends_nothing(moderator, django_capture_on_commit_callbacks):
+    case = CaseFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.publish(case, by=moderator, notify=False)
+
+    assert mail.outbox == []

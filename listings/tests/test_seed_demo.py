@@ -106,3 +106,12 @@ def test_clear_removes_demo_cases_and_their_files_with_a_dry_run_first(django_ca
 def test_dry_run_without_clear_is_an_error():
     with pytest.raises(CommandError):
         call_command("seed_demo", "--dry-run")
+
+
+def test_seed_demo_sends_no_review_e_mails(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        seed()
+
+    assert Case.objects.published().exists()
+    assert callbacks == []
+    assert mailoutbox == []

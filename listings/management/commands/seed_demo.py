@@ -299,11 +299,13 @@ class Command(BaseCommand):
                     photos=[(processed, f"Placeholder picture for the demo case of {first_name} {last_name}")],
                 )
                 if outcome in (PUBLISHED, FOUND):
-                    moderation.publish(case, by=moderator, note="Demo data")
+                    moderation.publish(case, by=moderator, note="Demo data", notify=False)
                 if outcome == FOUND:
                     moderation.mark_found(case, by=moderator, note="Demo data")
                 if outcome == REJECTED:
-                    moderation.reject(case, by=moderator, note="Demo data: an example of a rejected submission")
+                    moderation.reject(
+                        case, by=moderator, note="Demo data: an example of a rejected submission", notify=False
+                    )
             created += 1
         return created
 
