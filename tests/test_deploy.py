@@ -25,14 +25,11 @@ import pytest
 import requests
 from PIL import Image
 
+from tests.tools import require_tool
+
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
 PASSWORD = "loopback-Password-9431"
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("nginx") is None,
-    reason="nginx is not installed (apt-get install nginx); the loopback deployment test needs it",
-)
 
 
 def _load_loopback():
@@ -88,8 +85,10 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed; it makes the loopback test's certificate")
+    require_tool(shutil.which("nginx"), "nginx is not installed (apt-get install nginx); the loopback test needs it")
+    require_tool(
+        shutil.which("openssl"), "openssl is not installed (apt-get install openssl); it makes the certificate"
+    )
     tmp = tmp_path_factory.mktemp("stack")
     loopback = _load_loopback()
     env = loopback.environment(tmp, WEB_CONCURRENCY="2", PYTHONUNBUFFERED="1")

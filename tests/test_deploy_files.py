@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.tools import require_tool
+
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
 NGINX_SITE = DEPLOY / "nginx" / "lostinnl.conf"
@@ -70,7 +72,8 @@ def _nginx_script(name):
 
 
 def _cloudformation():
-    decode = pytest.importorskip("cfnlint.decode", reason="cfn-lint is not installed (requirements-dev.txt)")
+    from cfnlint import decode
+
     template, matches = decode.decode_str((DEPLOY / "aws" / "cloudformation.yaml").read_text())
     assert not matches
     return template
@@ -79,9 +82,9 @@ def _cloudformation():
 # --- Tools ------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed (apt shellcheck)")
 @pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
 def test_shell_script_passes_shellcheck(script):
+    require_tool(shutil.which("shellcheck"), "shellcheck is not installed (apt-get install shellcheck)")
     result = subprocess.run(["shellcheck", "--shell=bash", str(script)], capture_output=True, text=True)
 
     assert result.returncode == 0, result.stdout
@@ -96,8 +99,8 @@ def test_shell_script_parses_and_is_executable(script):
     assert "set -euo pipefail" in script.read_text()
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed (apt systemd)")
 def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
+    require_tool(shutil.which("systemd-analyze"), "systemd-analyze is not installed (apt-get install systemd)")
     # The deployed paths (venv, checkout) are laid out under tmp_path, so the only
     # messages left would be about the units themselves.
     root = tmp_path / "root"
@@ -126,10 +129,8 @@ def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
 
 
 def test_cloudformation_template_passes_cfn_lint():
-    beside_python = Path(sys.executable).with_name("cfn-lint")
-    cfn_lint = str(beside_python) if beside_python.exists() else shutil.which("cfn-lint")
-    if cfn_lint is None:
-        pytest.skip("cfn-lint is not installed (requirements-dev.txt)")
+    # Pinned in requirements-dev.txt, so it sits beside the virtualenv's python.
+    cfn_lint = str(Path(sys.executable).with_name("cfn-lint"))
     template = DEPLOY / "aws" / "cloudformation.yaml"
 
     result = subprocess.run(
@@ -142,8 +143,8 @@ def test_cloudformation_template_passes_cfn_lint():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt nginx)")
 def test_shipped_nginx_site_passes_nginx_t_for_a_real_domain(tmp_path):
+    require_tool(shutil.which("nginx"), "nginx is not installed (apt-get install nginx)")
     loopback = _nginx_script("loopback")
     cert, key = loopback.make_certificate(tmp_path, "example.org")
     site = _nginx_script("render").render(

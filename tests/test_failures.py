@@ -28,6 +28,7 @@ from listings.tests.factories import CaseFactory, uploaded_jpeg
 from listings.tests.helpers import submission_data
 from project.errors import server_error
 from project.middleware import database_unavailable_response
+from tests.tools import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
 MARIADB = ("127.0.0.1", 3306)
@@ -188,8 +189,10 @@ def _free_port():
 def outage_site(tmp_path_factory):
     try:
         socket.create_connection(MARIADB, timeout=2).close()
+        listening = True
     except OSError:
-        pytest.skip("MariaDB is not listening on 127.0.0.1:3306; the outage test needs it")
+        listening = False
+    require_tool(listening, "MariaDB is not listening on 127.0.0.1:3306; the outage test needs it")
     tmp = tmp_path_factory.mktemp("outage")
     database = "lostinnl_outage_" + uuid.uuid4().hex[:10]
     _mariadb_admin(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")

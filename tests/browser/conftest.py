@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.tools import require_tool
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The live server listens on the loopback address only.
@@ -71,8 +73,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser():
     # Skipping here, in one place, makes every browser test report the same single line.
-    if not CHROMIUM.exists():
-        pytest.skip(NO_CHROMIUM)
+    require_tool(CHROMIUM.exists(), NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -83,17 +84,14 @@ def browser():
 
 @pytest.fixture(scope="session")
 def axe_source():
-    if not AXE_JS.exists():
-        pytest.skip(NO_AXE)
+    require_tool(AXE_JS.exists(), NO_AXE)
     return AXE_JS.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def vnu_jar():
-    if not shutil.which("java"):
-        pytest.skip(NO_JAVA)
-    if not VNU_JAR.exists():
-        pytest.skip(NO_VNU_JAR)
+    require_tool(shutil.which("java"), NO_JAVA)
+    require_tool(VNU_JAR.exists(), NO_VNU_JAR)
     return VNU_JAR
 
 
