@@ -5,6 +5,7 @@ nothing configured the site runs on SQLite and local media; `DEBUG` is off by
 default and `SECRET_KEY` is then required.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,18 +37,27 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "project.middleware.PermissionsPolicyMiddleware",
+    # Before anything that reads the session or the user: an outage answers a styled 503.
+    "project.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "project.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -99,6 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": DATABASE_COLLATION}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Give up connecting quickly, so an outage answers 503 at once (CONN_HEALTH_CHECKS
+    # replaces a dead persistent connection on the next request).
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -207,14 +220,10 @@ LOGGING = {
     },
 }
 
-# ---------------------------------------------------------------------------
-# Security and reliability (issue 6). One switch, HTTPS, turns on everything
-# that needs TLS in front of the site: it is off for `make run` on
-# http://127.0.0.1:8000 (log-in works there over plain HTTP) and MUST be true
-# in production, where `manage.py check --deploy` then reports nothing.
-# ---------------------------------------------------------------------------
-from datetime import timedelta  # noqa: E402
-
+# Security. One switch, HTTPS, turns on everything that needs TLS in front of the
+# site: it is off for `make run` on http://127.0.0.1:8000 (log-in works there over
+# plain HTTP) and MUST be true in production, where `manage.py check --deploy`
+# then reports nothing.
 HTTPS = env.bool("HTTPS", default=False)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
@@ -306,26 +315,6 @@ AXES_USERNAME_CALLABLE = "project.auth_backends.lockout_username"
 AXES_VERBOSE = False
 AUTHENTICATION_BACKENDS = ["project.auth_backends.LockoutBackend"]
 
-INSTALLED_APPS += ["axes", "csp", "django.forms"]
 # Form widgets and fields render through TEMPLATES, so templates/ can hold
 # form templates (templates/includes/honeypot_field.html).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
-_after_whitenoise = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
-MIDDLEWARE[_after_whitenoise:_after_whitenoise] = [
-    "csp.middleware.CSPMiddleware",
-    "project.middleware.PermissionsPolicyMiddleware",
-    "project.middleware.DatabaseUnavailableMiddleware",
-]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "project.ratelimit.RateLimitMiddleware",
-)
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
-
-# MySQL: give up connecting quickly, so an outage answers 503 at once
-# (CONN_HEALTH_CHECKS replaces a dead persistent connection on the next request).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=1)
-    )
-# --- end of security and reliability -----------------------------------------
