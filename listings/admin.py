@@ -360,25 +360,18 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
                 if photo.pk is None:
                     continue
                 if photo_form in formset.deleted_forms:
-                    moderation.record(
-                        form.instance,
-                        action=AuditAction.DELETED,
-                        by=request.user,
-                        photo=photo,
-                        field="photo",
-                        from_value=photo.key,
-                    )
+                    moderation.record_deletion(photo, by=request.user)
                 elif photo_form.has_changed():
                     record_edits(form.instance, photo_form, by=request.user, prefix="photo.", photo=photo)
         super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
-        moderation.record(obj, action=AuditAction.DELETED, by=request.user)
+        moderation.record_deletion(obj, by=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for case in queryset:
-            moderation.record(case, action=AuditAction.DELETED, by=request.user)
+            moderation.record_deletion(case, by=request.user)
         super().delete_queryset(request, queryset)
 
 
@@ -435,26 +428,12 @@ class PhotoAdmin(ModerationActionsMixin, admin.ModelAdmin):
             record_edits(obj.case, form, by=request.user, prefix="photo.", photo=obj)
 
     def delete_model(self, request, obj):
-        moderation.record(
-            obj.case,
-            action=AuditAction.DELETED,
-            by=request.user,
-            photo=obj,
-            field="photo",
-            from_value=obj.key,
-        )
+        moderation.record_deletion(obj, by=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for photo in queryset.select_related("case"):
-            moderation.record(
-                photo.case,
-                action=AuditAction.DELETED,
-                by=request.user,
-                photo=photo,
-                field="photo",
-                from_value=photo.key,
-            )
+            moderation.record_deletion(photo, by=request.user)
         super().delete_queryset(request, queryset)
 
 

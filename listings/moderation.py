@@ -27,6 +27,15 @@ def record(case, *, action, by=None, field="", from_value="", to_value="", note=
     )
 
 
+def record_deletion(obj, *, by=None, note=""):
+    """The audit row for a case or photo about to be deleted; call it in the deleting transaction."""
+    if isinstance(obj, Photo):
+        return record(
+            obj.case, action=AuditAction.DELETED, by=by, photo=obj, field="photo", from_value=obj.key, note=note
+        )
+    return record(obj, action=AuditAction.DELETED, by=by, note=note)
+
+
 def _locked(case):
     return Case.objects.select_for_update().get(pk=case.pk)
 

@@ -408,3 +408,29 @@ class TestChangeFormButtons:
         url = reverse("admin:listings_case_moderate", args=[case.pk, "publish"])
         assert client.post(url, {"post": "yes"}).status_code == 403
         assert "moderation_links" not in client.get(change_url(case)).context
+
+
+def test_deleting_a_photo_in_the_admin_is_audited(admin_client, admin_user):
+    photo = PhotoFactory(case=CaseFactory())
+
+    response = admin_client.post(reverse("admin:listings_photo_delete", args=[photo.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    entry = AuditEntry.objects.get(action=AuditAction.DELETED)
+    assert (entry.actor, entry.field, entry.from_value) == (admin_user, "photo", str(photo.key))
+
+
+def test_deleting_cases_in_the_admin_is_audited(admin_client, admin_user):
+    cases = CaseFactory.create_batch(2)
+
+    response = admin_client.post(
+        reverse("admin:listings_case_changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [case.pk for case in cases], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not Case.objects.exists()
+    assert sorted(AuditEntry.objects.filter(action=AuditAction.DELETED).values_list("case_label", flat=True)) == sorted(
+        str(case) for case in cases
+    )

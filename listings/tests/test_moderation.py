@@ -117,3 +117,14 @@ def test_state_change_rolls_back_with_its_audit_row(moderator, monkeypatch):
         moderation.publish(case, by=moderator)
 
     assert Case.objects.get(pk=case.pk).review_state == ReviewState.PENDING
+
+
+def test_a_deleted_photo_keeps_its_key_in_the_audit_trail(moderator):
+    photo = PhotoFactory(case=CaseFactory())
+    key = photo.key
+
+    moderation.record_deletion(photo, by=moderator)
+    photo.delete()
+
+    entry = AuditEntry.objects.get(action=AuditAction.DELETED)
+    assert (entry.actor, entry.field, entry.from_value, entry.photo) == (moderator, "photo", str(key), None)

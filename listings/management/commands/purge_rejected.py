@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
-from listings.moderation import record
+from listings.moderation import record_deletion
 from listings.submissions import delete_stored_files
 
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             )
             if not dry_run:
                 with transaction.atomic():
-                    record(case, action=AuditAction.DELETED, note=f"Purged {older_than} days after rejection.")
+                    record_deletion(case, note=f"Purged {older_than} days after rejection.")
                     case.delete()
                 leftovers += self._still_stored(names)
 
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             )
             if not dry_run:
                 with transaction.atomic():
-                    record(photo.case, action=AuditAction.DELETED, photo=photo, note="Rejected photo purged.")
+                    record_deletion(photo, note="Rejected photo purged.")
                     photo.delete()
                 leftovers += self._still_stored(names)
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from listings import moderation
 from listings.images import process_photo
-from listings.models import AuditAction, Case, Region, Resource, ResourceCategory, Sex
+from listings.models import Case, Region, Resource, ResourceCategory, Sex
 from listings.roles import ensure_moderators_group
 from listings.submissions import submit_case
 
@@ -318,7 +318,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             for case in cases:
-                moderation.record(case, action=AuditAction.DELETED, note="seed_demo --clear")
+                moderation.record_deletion(case, note="seed_demo --clear")
             # Each photo's files are deleted from the media storage once this commits (listings.signals).
             cases.delete()
         self.stdout.write(self.style.SUCCESS(f"Deleted {count} demo case(s) and {photos} photo(s)."))
