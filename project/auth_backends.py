@@ -22,8 +22,10 @@ class LockoutBackend(AxesStandaloneBackend, ModelBackend):
 
 
 def lockout_username(request, credentials=None):
-    """The username django-axes records, cut to its column's size (255): a longer one is no account's
-    name anyway, and on MySQL it would otherwise fail the request with a DataError."""
+    """The username django-axes records, cut to 150 characters (the longest a username may be).
+
+    Its column holds 255; a longer value would fail the request with a DataError on MySQL.
+    """
     field = "username"
     if credentials:
         value = credentials.get(field)

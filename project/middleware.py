@@ -11,12 +11,8 @@ logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
-DEFAULT_PERMISSIONS_POLICY = (
-    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
-    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
-    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), sync-xhr=(), usb=(), "
-    "xr-spatial-tracking=(), interest-cohort=()"
-)
+# Seconds a client is asked to wait before trying again during a database outage.
+RETRY_AFTER_SECONDS = 30
 
 
 class PermissionsPolicyMiddleware:
@@ -27,17 +23,15 @@ class PermissionsPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = getattr(settings, "PERMISSIONS_POLICY", DEFAULT_PERMISSIONS_POLICY)
-        if policy:
-            response.headers.setdefault("Permissions-Policy", policy)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
 
 def database_unavailable_response():
     """A styled 503 made without the request: no session, no user, no database query."""
     try:
-        name = getattr(settings, "SITE_NAME", "LostInNL")
-        body = render_to_string("503.html", {"site_title": name, "site_name": name})
+        body = render_to_string("503.html", {"site_title": settings.SITE_NAME})
     except Exception:  # the page must never fail: a plain one will do
         logger.exception("Could not render 503.html")
         body = (
@@ -47,7 +41,7 @@ def database_unavailable_response():
             "If someone is in danger, call 911.</p></body></html>"
         )
     response = HttpResponse(body, status=503)
-    response["Retry-After"] = str(getattr(settings, "DATABASE_UNAVAILABLE_RETRY_AFTER", 30))
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
 
