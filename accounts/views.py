@@ -1,6 +1,5 @@
 """Sign-up and a member's own submissions; Django's auth views handle the rest."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -41,9 +40,7 @@ class SignUpView(RedirectURLMixin, CreateView):
             # Another sign-up took the same username or e-mail between validation and saving.
             form.add_error(None, "That username or e-mail address was just taken. Please try again.")
             return self.form_invalid(form)
-        # The session must name a backend listed in AUTHENTICATION_BACKENDS, or the next request
-        # would not find the user again (Django's get_user()); the site has exactly one.
-        login(self.request, self.object, backend=settings.AUTHENTICATION_BACKENDS[0])
+        login(self.request, self.object)
         messages.success(self.request, f"Welcome to LostInNL, {self.object.username}. Your account is ready.")
         return HttpResponseRedirect(self.get_success_url())
 

@@ -48,6 +48,8 @@ class TestSignUpPage:
         assert user.check_password(PASSWORD)
         assert not user.is_staff
         assert client.session["_auth_user_id"] == str(user.pk)
+        # The next request finds the member again (the session names the site's backend).
+        assert client.get(reverse("accounts:submissions")).status_code == 200
 
     def test_names_are_optional_and_kept_when_given(self, client):
         client.post(reverse("accounts:signup"), signup_data(first_name="Mary", last_name="Walsh"))
