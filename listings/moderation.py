@@ -248,6 +248,9 @@ def _set_photo_state(photo, move, *, by, note):
             raise ValidationError(
                 _("This photo is already %(state)s."), code="unchanged_state", params={"state": move.to}
             )
+        if move.to == ReviewState.PUBLISHED and locked.case.review_state == ReviewState.REJECTED:
+            # A rejected case stays private as a whole; publish the case first.
+            raise ValidationError(_("A photo of a rejected case cannot be published."), code="case_rejected")
         locked.review_state = move.to
         locked.save(update_fields=["review_state"])
         record(
