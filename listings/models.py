@@ -221,6 +221,15 @@ SUBMITTED_FIELDS = [
 ]
 
 
+def _required(name):
+    field = Case._meta.get_field(name)
+    return not field.blank and not field.has_default()
+
+
+# What a submission cannot leave out: the submitted fields with neither a blank value nor a default.
+REQUIRED_FIELDS = [name for name in SUBMITTED_FIELDS if _required(name)]
+
+
 class PhotoQuerySet(models.QuerySet):
     """A photo is seen by whoever sees its case; the public sees it only once it is published too."""
 

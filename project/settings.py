@@ -144,22 +144,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # takes the instance role, or the standard AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    MEDIA_STORAGE = {
+
+
+def s3_media_storage(bucket_name, **options):
+    """The media storage on a private S3 bucket; the S3 tests configure theirs with it too."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "bucket_name": bucket_name,
             "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "querystring_expire": 300,
             "signature_version": "s3v4",
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "private, max-age=300"},
+            **options,
         },
     }
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = s3_media_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default=None),
+        region_name=env("AWS_S3_REGION_NAME", default=None),
+        querystring_expire=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+        addressing_style=env("AWS_S3_ADDRESSING_STYLE", default=None),
+    )
 else:
     MEDIA_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
