@@ -33,7 +33,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.published().with_primary_photo().order_by("-updated_at", "-id")
+        latest = Case.objects.published().with_visible_photos().order_by("-updated_at", "-id")
         return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
 
 
@@ -51,7 +51,7 @@ class CaseListView(FilterView):
     context_object_name = "cases"
 
     def get_queryset(self):
-        return Case.objects.published().with_primary_photo()
+        return Case.objects.published().with_visible_photos()
 
     def is_partial(self):
         return self.request.headers.get("X-Requested-With") == "fetch"
@@ -90,7 +90,7 @@ class CaseDetailView(CasePageMixin, DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        return Case.objects.visible_to(user).with_primary_photo(user)
+        return Case.objects.visible_to(user).with_visible_photos(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,7 +105,7 @@ class CaseTipView(CasePageMixin, CreateView):
     form_class = TipForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.case = get_object_or_404(Case.objects.published().with_primary_photo(), slug=kwargs["slug"])
+        self.case = get_object_or_404(Case.objects.published().with_visible_photos(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):

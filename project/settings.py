@@ -207,6 +207,8 @@ SITE_NAME = "LostInNL"
 # Where the site is reached from outside; used for links in e-mails sent outside a request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LISTINGS_PAGE_SIZE = 24
+# Only `make bench` turns this on: /bench/bare/ answers "ok", its yardstick for the pages.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 LOGGING = {
     "version": 1,
