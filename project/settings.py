@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "staging",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -185,6 +186,8 @@ SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", default=25 
 # Rejected submissions and their media are deleted this many days after rejection
 # (manage.py purge_rejected, run daily by lostinnl-purge.timer).
 REJECTED_RETENTION_DAYS = env.int("REJECTED_RETENTION_DAYS", default=90)
+# Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
+STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
