@@ -10,9 +10,9 @@ from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from listings.media import STORAGE_ERRORS, delete_stored_files
 from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
 from listings.moderation import record_deletion
-from listings.submissions import delete_stored_files
 
 
 def positive_days(value):
@@ -106,6 +106,6 @@ class Command(BaseCommand):
             try:
                 if default_storage.exists(name):
                     leftovers.append(name)
-            except Exception as error:
+            except STORAGE_ERRORS as error:
                 leftovers.append(f"{name} ({error})")
         return leftovers
