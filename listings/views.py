@@ -17,6 +17,8 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from staging.services import StagingFailed, stage_photos
+
 from . import notifications
 from .filters import CaseFilter
 from .forms import CaseSubmissionForm, ContactForm, TipForm
@@ -134,9 +136,28 @@ class ResourceListView(ListView):
 
 
 class SubmitCaseView(LoginRequiredMixin, FormView):
+    """A member's new case; photos that passed the checks are kept staged when the form has errors."""
+
     form_class = CaseSubmissionForm
     template_name = "listings/submit.html"
     success_url = reverse_lazy("accounts:submissions")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "member": self.request.user}
+
+    def form_invalid(self, form):
+        if form.accepted_photos:
+            try:
+                form.keep_staged(stage_photos(owner=self.request.user, photos=form.accepted_photos))
+            except StagingFailed:
+                form.add_error(
+                    None,
+                    ValidationError(
+                        _("We could not keep your photos just now; please choose them again."),
+                        code="staging_unavailable",
+                    ),
+                )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         try:
@@ -144,20 +165,24 @@ class SubmitCaseView(LoginRequiredMixin, FormView):
                 by=self.request.user,
                 fields=form.submission_fields(),
                 photos=[(photo, "") for photo in form.cleaned_data["photos"]],
+                staged=form.cleaned_data["staged"],
             )
         except SubmissionFailed:
             form.add_error(
                 None,
                 ValidationError(
-                    "We could not store your photos just now. Nothing was saved; please try again in a few minutes.",
+                    _("We could not store your photos just now. Nothing was saved; please try again in a few minutes."),
                     code="storage_unavailable",
                 ),
             )
-            return self.form_invalid(form)
+            return super().form_invalid(form)
         messages.success(
             self.request,
-            f"Thank you. The case of {case.full_name} was sent for review; "
-            "it will appear on the site once a moderator has published it.",
+            _(
+                "Thank you. The case of %(name)s was sent for review; "
+                "it will appear on the site once a moderator has published it."
+            )
+            % {"name": case.full_name},
         )
         return super().form_valid(form)
 

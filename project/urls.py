@@ -23,6 +23,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("listings.urls")),
     path("accounts/", include("accounts.urls")),
+    path("submit/photos/", include("staging.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
