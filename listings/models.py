@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -70,6 +71,14 @@ class CaseQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(review_state=ReviewState.PENDING)
+
+    def rejected_before(self, cutoff):
+        """Rejected cases whose rejection (their review time, else their last update) is older than `cutoff`."""
+        return (
+            self.filter(review_state=ReviewState.REJECTED)
+            .annotate(rejected_on=Coalesce("reviewed_at", "updated_at"))
+            .filter(rejected_on__lt=cutoff)
+        )
 
     def visible_to(self, user):
         """Published cases, plus everything for staff and a member's own submissions."""
@@ -195,6 +204,10 @@ class Case(models.Model):
         return self.review_state == ReviewState.PUBLISHED
 
     @property
+    def is_rejected(self):
+        return self.review_state == ReviewState.REJECTED
+
+    @property
     def is_found(self):
         return self.case_status == CaseStatus.FOUND
 
@@ -229,6 +242,15 @@ SUBMITTED_FIELDS = [
 ]
 
 
+def _required(name):
+    field = Case._meta.get_field(name)
+    return not field.blank and not field.has_default()
+
+
+# What a submission cannot leave out: the submitted fields with neither a blank value nor a default.
+REQUIRED_FIELDS = [name for name in SUBMITTED_FIELDS if _required(name)]
+
+
 class PhotoQuerySet(models.QuerySet):
     """A photo is seen by whoever sees its case; the public sees it only once it is published too."""
 
@@ -237,6 +259,24 @@ class PhotoQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self.filter(case_visibility(user, via="case__", public=Q(review_state=ReviewState.PUBLISHED)))
+
+    def rejected_before(self, cutoff):
+        """Rejected photos of cases that are not rejected, rejected (by the audit trail) before `cutoff`.
+
+        A rejected case's photos go with the case (`CaseQuerySet.rejected_before`).
+        """
+        rejected_at = Subquery(
+            AuditEntry.objects.filter(photo=OuterRef("pk"), action=AuditAction.PHOTO_REJECTED)
+            .values("photo")
+            .annotate(latest=Max("created_at"))
+            .values("latest")[:1]
+        )
+        return (
+            self.filter(review_state=ReviewState.REJECTED)
+            .exclude(case__review_state=ReviewState.REJECTED)
+            .annotate(rejected_on=Coalesce(rejected_at, "created_at"))
+            .filter(rejected_on__lt=cutoff)
+        )
 
 
 def photo_upload_to(instance, filename):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from listings.models import Case, ContactMessage, Tip, TipState
+from listings.models import REQUIRED_FIELDS, Case, ContactMessage, Tip, TipState
 from listings.tests.factories import CaseFactory, uploaded_jpeg
 from listings.tests.helpers import case_url, error_codes, submission_data, tip_url
 
@@ -137,16 +137,7 @@ def test_submit_without_anything_lists_every_required_field(member_client):
 
     assert response.status_code == 200
     form = response.context["form"]
-    for field in [
-        "first_name",
-        "last_name",
-        "age_at_disappearance",
-        "last_seen_date",
-        "last_seen_place",
-        "region",
-        "circumstances",
-        "photos",
-    ]:
+    for field in [*REQUIRED_FIELDS, "photos"]:
         assert "required" in error_codes(form, field), field
     assert not Case.objects.exists()
 
