@@ -65,6 +65,23 @@ def case_visibility(user=None, *, via="", public=None):
     return published | Q(**{f"{via}submitted_by": user})
 
 
+# The fields a case card shows, and those its cache key and order read.
+CARD_FIELDS = [
+    "slug",
+    "first_name",
+    "last_name",
+    "nickname",
+    "age_at_disappearance",
+    "last_seen_date",
+    "last_seen_place",
+    "region",
+    "case_status",
+    "review_state",
+    "published_at",
+    "updated_at",
+]
+
+
 class CaseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(case_visibility())
@@ -94,6 +111,10 @@ class CaseQuerySet(models.QuerySet):
                 | Q(last_seen_place__icontains=word)
             )
         return self
+
+    def for_cards(self):
+        """What a case card shows (includes/case_card.html) and its public photos; the long texts stay behind."""
+        return self.only(*CARD_FIELDS).with_visible_photos()
 
     def with_visible_photos(self, user=None):
         """Attach, in one query, every photo `user` may see (without a user, the published ones)."""

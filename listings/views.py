@@ -33,7 +33,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.published().with_visible_photos().order_by("-updated_at", "-id")
+        latest = Case.objects.published().for_cards().order_by("-updated_at", "-id")
         return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
 
 
@@ -51,7 +51,7 @@ class CaseListView(FilterView):
     context_object_name = "cases"
 
     def get_queryset(self):
-        return Case.objects.published().with_visible_photos()
+        return Case.objects.published().for_cards()
 
     def is_partial(self):
         return self.request.headers.get("X-Requested-With") == "fetch"
