@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy
 
 from . import moderation
 from .models import (
@@ -143,7 +144,25 @@ CASE_VERBS = [
     ("mark_found", "marked found"),
     ("mark_missing", "marked missing"),
     ("unpublish", "unpublished"),
+    ("take_down", gettext_lazy("taken down")),
+    ("restore", gettext_lazy("restored")),
+    ("confirm", gettext_lazy("confirmed with police")),
 ]
+
+
+class NeedsConfirmationFilter(admin.SimpleListFilter):
+    """Open appeals not checked with the police for CASE_CONFIRMATION_DAYS; they stay published."""
+
+    title = gettext_lazy("confirmation")
+    parameter_name = "confirmation"
+
+    def lookups(self, request, model_admin):
+        return [("due", gettext_lazy("Needs re-confirmation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.needs_confirmation()
+        return queryset
 
 
 def _moderation_action(change, *, verb, description):
@@ -201,6 +220,9 @@ REVIEW_FIELDS = [
     "reviewed_by",
     "reviewed_at",
     "published_at",
+    "found_at",
+    "confirmed_at",
+    "withdrawn_at",
     "submitted_by",
     "slug",
     "is_demo",
@@ -222,7 +244,7 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
         "updated_at",
     ]
     list_display_links = ["full_name"]
-    list_filter = ["review_state", "case_status", "region", "is_demo"]
+    list_filter = ["review_state", "case_status", NeedsConfirmationFilter, "region", "is_demo"]
     search_fields = ["first_name", "last_name", "nickname", "last_seen_place", "police_file_number"]
     date_hierarchy = "last_seen_date"
     ordering = [PENDING_FIRST, "-updated_at", "-id"]
@@ -260,6 +282,19 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
             verb="unpublished",
             description="Unpublish selected cases (back to the queue)",
         ),
+        _moderation_action(
+            moderation.confirm,
+            verb=gettext_lazy("confirmed with police"),
+            description=gettext_lazy("Confirm selected cases with police (still missing)"),
+        ),
+        _moderation_action(
+            moderation.take_down,
+            verb=gettext_lazy("taken down"),
+            description=gettext_lazy("Take down selected cases (410 Gone at once)"),
+        ),
+        _moderation_action(
+            moderation.restore, verb=gettext_lazy("restored"), description=gettext_lazy("Restore selected cases")
+        ),
     ]
 
     def get_queryset(self, request):
@@ -280,11 +315,18 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
     def available_moderation(self, case):
         options = {
             ReviewState.PENDING: [("publish", "Publish"), ("reject", "Reject")],
-            ReviewState.PUBLISHED: [("unpublish", "Unpublish"), ("reject", "Reject")],
+            ReviewState.PUBLISHED: [
+                ("unpublish", "Unpublish"),
+                ("reject", "Reject"),
+                ("take_down", gettext_lazy("Take down")),
+            ],
             ReviewState.REJECTED: [("publish", "Publish")],
+            ReviewState.WITHDRAWN: [("restore", gettext_lazy("Restore"))],
         }[case.review_state]
         if case.is_found:
             return [*options, ("mark_missing", "Mark missing")]
+        if case.is_published:
+            options = [*options, ("confirm", gettext_lazy("Confirm with police"))]
         return [*options, ("mark_found", "Mark found")]
 
     def get_urls(self):
@@ -333,6 +375,8 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
             "pending_cases": Case.objects.pending().count(),
             "pending_photos": pending_photos.count(),
             "pending_cases_url": f"?review_state__exact={ReviewState.PENDING}",
+            "unconfirmed_cases": Case.objects.needs_confirmation().count(),
+            "unconfirmed_cases_url": f"?{NeedsConfirmationFilter.parameter_name}=due",
             "pending_photos_url": f"{photo_changelist}?review_state__exact={ReviewState.PENDING}",
             **(extra_context or {}),
         }

@@ -8,15 +8,18 @@ submitter looking at their own case.
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from .images import THUMBNAIL_SIZE
 
@@ -25,6 +28,8 @@ class ReviewState(models.TextChoices):
     PENDING = "pending", "Pending review"
     PUBLISHED = "published", "Published"
     REJECTED = "rejected", "Rejected"
+    # Once public, now taken off the site (found and past its retention period, or taken down by staff).
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class CaseStatus(models.TextChoices):
@@ -47,19 +52,51 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Other or not stated"
 
 
+def _own(user, prefix=""):
+    """A member's own submissions (or, through `prefix`, their photos); a withdrawn case is gone for them too."""
+    return Q(**{f"{prefix}submitted_by": user}) & ~Q(**{f"{prefix}review_state": ReviewState.WITHDRAWN})
+
+
 class CaseQuerySet(models.QuerySet):
     def published(self):
+        """Every case the public may open: missing ones, and found ones until they are withdrawn."""
         return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def appealing(self):
+        """Published cases still asking for help: the only ones listed by default, fed, mapped, shared or postered."""
+        return self.published().filter(case_status=CaseStatus.MISSING)
 
     def pending(self):
         return self.filter(review_state=ReviewState.PENDING)
 
+    def withdrawn(self):
+        return self.filter(review_state=ReviewState.WITHDRAWN)
+
+    def due_for_withdrawal(self, now=None):
+        """Found cases published for longer than FOUND_CASE_RETENTION_DAYS since being found.
+
+        A case that staff restored after it was withdrawn as found stays until staff take it down.
+        """
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.FOUND_CASE_RETENTION_DAYS)
+        return (
+            self.published()
+            .filter(case_status=CaseStatus.FOUND, found_at__lte=cutoff)
+            .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__lt=F("found_at")))
+        )
+
+    def needs_confirmation(self, now=None):
+        """Open appeals not confirmed with the police (or published) in the last CASE_CONFIRMATION_DAYS."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.CASE_CONFIRMATION_DAYS)
+        return self.appealing().alias(checked_at=Coalesce("confirmed_at", "published_at")).filter(checked_at__lt=cutoff)
+
     def visible_to(self, user):
-        """Published cases, plus everything for staff and a member's own submissions."""
+        """Published cases, plus everything for staff and a member's own submissions (unless withdrawn)."""
         if user.is_authenticated and user.is_staff:
             return self.all()
         if user.is_authenticated:
-            return self.filter(Q(review_state=ReviewState.PUBLISHED) | Q(submitted_by=user))
+            return self.filter(Q(review_state=ReviewState.PUBLISHED) | _own(user))
         return self.published()
 
     def search(self, text):
@@ -125,6 +162,17 @@ class Case(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    found_at = models.DateTimeField(_("found on"), null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(
+        _("details last confirmed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When staff last checked with the police that the person is still missing."),
+    )
+    withdrawn_at = models.DateTimeField(
+        _("last withdrawn"), null=True, blank=True, editable=False, help_text=_("When it was last taken off the site.")
+    )
     is_demo = models.BooleanField(default=False, editable=False, help_text="Fictional case from seed_demo.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -179,6 +227,22 @@ class Case(models.Model):
         return self.case_status == CaseStatus.FOUND
 
     @property
+    def is_withdrawn(self):
+        return self.review_state == ReviewState.WITHDRAWN
+
+    @property
+    def is_appealing(self):
+        return self.is_published and not self.is_found
+
+    @property
+    def age_now(self):
+        """The person's age today, from their age when last seen and the years since (at least that age)."""
+        today = timezone.localdate()
+        seen = self.last_seen_date
+        years = today.year - seen.year - ((today.month, today.day) < (seen.month, seen.day))
+        return self.age_at_disappearance + max(0, years)
+
+    @property
     def primary_photo(self):
         """The first of the photos attached by `with_primary_photo`, primary ones first."""
         photos = getattr(self, "visible_photos", None)
@@ -218,8 +282,7 @@ class PhotoQuerySet(models.QuerySet):
             return self.all()
         if user.is_authenticated:
             return self.filter(
-                Q(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED)
-                | Q(case__submitted_by=user)
+                Q(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED) | _own(user, "case__")
             )
         return self.published()
 
@@ -352,6 +415,9 @@ class AuditAction(models.TextChoices):
     EDITED = "edited", "Edited by staff"
     IMPORTED = "imported", "Imported"
     DELETED = "deleted", "Deleted"
+    TAKEN_DOWN = "taken_down", _("Taken down")
+    RESTORED = "restored", _("Restored")
+    CONFIRMED = "confirmed", _("Confirmed with police")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ and writes the audit row in one transaction, so neither exists without the other
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import notifications
 from .models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState
@@ -40,7 +41,8 @@ def _locked(case):
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _set_review_state(case, new_state, *, by, note, action, allowed_from, notify=False):
+def _set_review_state(case, new_state, *, by, note, action, allowed_from, notify=False, also=None):
+    """`also` sets further fields of the locked case (and names them) inside the same transaction."""
     with transaction.atomic():
         locked = _locked(case)
         old_state = locked.review_state
@@ -56,7 +58,10 @@ def _set_review_state(case, new_state, *, by, note, action, allowed_from, notify
         locked.reviewed_at = now
         if new_state == ReviewState.PUBLISHED and locked.published_at is None:
             locked.published_at = now
-        locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
+        extra_fields = also(locked, now) if also else []
+        locked.save(
+            update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at", *extra_fields]
+        )
         record(locked, action=action, by=by, field="review_state", from_value=old_state, to_value=new_state, note=note)
         _settle_pending_photos(locked, new_state, by=by)
         if notify:
@@ -84,8 +89,21 @@ def _settle_pending_photos(case, new_state, *, by):
         )
 
 
+REFRESHED_FIELDS = (
+    "review_state",
+    "case_status",
+    "reviewed_by",
+    "reviewed_at",
+    "published_at",
+    "found_at",
+    "confirmed_at",
+    "withdrawn_at",
+    "updated_at",
+)
+
+
 def _refresh(case, locked):
-    for field in ("review_state", "case_status", "reviewed_by", "reviewed_at", "published_at", "updated_at"):
+    for field in REFRESHED_FIELDS:
         setattr(case, field, getattr(locked, field))
 
 
@@ -127,6 +145,63 @@ def unpublish(case, *, by, note=""):
     )
 
 
+def take_down(case, *, by, note=""):
+    """Withdraw a published case at once: its page answers 410 Gone and it leaves every public surface."""
+
+    def stamp(locked, now):
+        locked.withdrawn_at = now
+        return ["withdrawn_at"]
+
+    return _set_review_state(
+        case,
+        ReviewState.WITHDRAWN,
+        by=by,
+        note=note,
+        action=AuditAction.TAKEN_DOWN,
+        allowed_from={ReviewState.PUBLISHED},
+        also=stamp,
+    )
+
+
+def restore(case, *, by, note=""):
+    """Put a withdrawn case back on the site as it was (found or missing).
+
+    `withdrawn_at` is kept: a found case restored by staff is not withdrawn again by `withdraw_found`.
+    """
+    return _set_review_state(
+        case,
+        ReviewState.PUBLISHED,
+        by=by,
+        note=note,
+        action=AuditAction.RESTORED,
+        allowed_from={ReviewState.WITHDRAWN},
+    )
+
+
+def confirm(case, *, by, note=""):
+    """Record that staff checked with the police that the person is still missing."""
+    with transaction.atomic():
+        locked = _locked(case)
+        if not (locked.is_published and not locked.is_found):
+            raise ValidationError(
+                _("Only a published case of a missing person can be confirmed."), code="invalid_transition"
+            )
+        old = locked.confirmed_at
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at", "updated_at"])
+        record(
+            locked,
+            action=AuditAction.CONFIRMED,
+            by=by,
+            field="confirmed_at",
+            from_value=old.isoformat() if old else "",
+            to_value=locked.confirmed_at.isoformat(),
+            note=note,
+        )
+    _refresh(case, locked)
+    return case
+
+
 def _set_case_status(case, new_status, *, by, note, action):
     with transaction.atomic():
         locked = _locked(case)
@@ -138,7 +213,9 @@ def _set_case_status(case, new_status, *, by, note, action):
                 params={"status": locked.get_case_status_display().lower()},
             )
         locked.case_status = new_status
-        locked.save(update_fields=["case_status", "updated_at"])
+        # The date found starts the retention period after which withdraw_found takes the case down.
+        locked.found_at = timezone.now() if new_status == CaseStatus.FOUND else None
+        locked.save(update_fields=["case_status", "found_at", "updated_at"])
         record(locked, action=action, by=by, field="case_status", from_value=old_status, to_value=new_status, note=note)
     _refresh(case, locked)
     return case

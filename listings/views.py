@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
 from django.views import View
@@ -30,7 +32,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.published().with_primary_photo().order_by("-updated_at", "-id")
+        latest = Case.objects.appealing().with_primary_photo().order_by("-updated_at", "-id")
         return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
 
 
@@ -89,9 +91,20 @@ class CaseDetailView(CasePageMixin, DetailView):
         user = self.request.user
         return Case.objects.visible_to(user).with_primary_photo(user)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            if Case.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
+                return TemplateResponse(request, "listings/case_gone.html", status=410)
+            raise
+        if not self.object.is_appealing:
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tip_form = TipForm() if self.object.is_published else None
+        tip_form = TipForm() if self.object.is_appealing else None
         context.update(self.get_case_context(self.object, tip_form))
         return context
 
@@ -102,7 +115,7 @@ class CaseTipView(CasePageMixin, CreateView):
     form_class = TipForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.case = get_object_or_404(Case.objects.published().with_primary_photo(), slug=kwargs["slug"])
+        self.case = get_object_or_404(Case.objects.appealing().with_primary_photo(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
