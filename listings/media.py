@@ -11,12 +11,6 @@ and for its submitter.
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
-from .models import ReviewState
-
-
-def _is_public(photo):
-    return photo.review_state == ReviewState.PUBLISHED and photo.case.review_state == ReviewState.PUBLISHED
-
 
 def _signs_urls(storage):
     """A remote storage (S3) whose objects are reached through their own, signed URLs."""
@@ -38,7 +32,7 @@ def photo_response(photo, size):
         except FileNotFoundError:
             raise Http404("This photo's file is missing.") from None
         lifetime = 300
-    if _is_public(photo):
+    if photo.is_public:
         patch_cache_control(response, public=True, max_age=lifetime)
     else:
         patch_cache_control(response, private=True, no_store=True)

@@ -3,7 +3,8 @@
 The privacy rule lives here and nowhere else: `Case.objects.published()` and
 `Photo.objects.published()` are what every public page, feed, sitemap and
 search starts from; `visible_to(user)` widens that only for staff and for a
-submitter looking at their own case.
+submitter looking at their own case. It is written once, in `case_visibility`;
+a photo's visibility is its case's, narrowed to published photos for the public.
 """
 
 import secrets
@@ -52,15 +53,27 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Other or not stated"
 
 
-def _own(user, prefix=""):
-    """A member's own submissions (or, through `prefix`, their photos); a withdrawn case is gone for them too."""
-    return Q(**{f"{prefix}submitted_by": user}) & ~Q(**{f"{prefix}review_state": ReviewState.WITHDRAWN})
+def case_visibility(user=None, *, via="", public=None):
+    """Who may see a case, or (with `via="case__"`) an object that belongs to a case.
+
+    Everyone sees what is published (narrowed by `public`, e.g. to published photos);
+    staff see everything; a member also sees everything of their own submissions.
+    Without a `user`, only what is published.
+    """
+    published = Q(**{f"{via}review_state": ReviewState.PUBLISHED}) & (public or Q())
+    if user is None or not user.is_authenticated:
+        return published
+    if user.is_staff:
+        return Q()
+    # A withdrawn case is gone for its submitter too.
+    own = Q(**{f"{via}submitted_by": user}) & ~Q(**{f"{via}review_state": ReviewState.WITHDRAWN})
+    return published | own
 
 
 class CaseQuerySet(models.QuerySet):
     def published(self):
         """Every case the public may open: missing ones, and found ones until they are withdrawn."""
-        return self.filter(review_state=ReviewState.PUBLISHED)
+        return self.filter(case_visibility())
 
     def appealing(self):
         """Published cases still asking for help: the only ones listed by default, fed, mapped, shared or postered."""
@@ -92,12 +105,8 @@ class CaseQuerySet(models.QuerySet):
         return self.appealing().alias(checked_at=Coalesce("confirmed_at", "published_at")).filter(checked_at__lt=cutoff)
 
     def visible_to(self, user):
-        """Published cases, plus everything for staff and a member's own submissions (unless withdrawn)."""
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        if user.is_authenticated:
-            return self.filter(Q(review_state=ReviewState.PUBLISHED) | _own(user))
-        return self.published()
+        """Published cases, plus everything for staff and a member's own submissions."""
+        return self.filter(case_visibility(user))
 
     def search(self, text):
         """Every word must match a name, nickname or the last-seen place."""
@@ -110,9 +119,9 @@ class CaseQuerySet(models.QuerySet):
             )
         return self
 
-    def with_primary_photo(self, user=None):
-        """Attach the public (or, for staff and submitters, visible) photos in one query."""
-        photos = Photo.objects.published() if user is None else Photo.objects.visible_to(user)
+    def with_visible_photos(self, user=None):
+        """Attach, in one query, every photo `user` may see (without a user, the published ones)."""
+        photos = Photo.objects.visible_to(user)
         return self.prefetch_related(models.Prefetch("photos", queryset=photos, to_attr="visible_photos"))
 
 
@@ -244,7 +253,7 @@ class Case(models.Model):
 
     @property
     def primary_photo(self):
-        """The first of the photos attached by `with_primary_photo`, primary ones first."""
+        """The first of the photos attached by `with_visible_photos`, primary ones first."""
         photos = getattr(self, "visible_photos", None)
         if photos is None:
             photos = list(self.photos.published())
@@ -273,18 +282,23 @@ SUBMITTED_FIELDS = [
 ]
 
 
+def _required(name):
+    field = Case._meta.get_field(name)
+    return not field.blank and not field.has_default()
+
+
+# What a submission cannot leave out: the submitted fields with neither a blank value nor a default.
+REQUIRED_FIELDS = [name for name in SUBMITTED_FIELDS if _required(name)]
+
+
 class PhotoQuerySet(models.QuerySet):
+    """A photo is seen by whoever sees its case; the public sees it only once it is published too."""
+
     def published(self):
-        return self.filter(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED)
+        return self.visible_to(None)
 
     def visible_to(self, user):
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        if user.is_authenticated:
-            return self.filter(
-                Q(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED) | _own(user, "case__")
-            )
-        return self.published()
+        return self.filter(case_visibility(user, via="case__", public=Q(review_state=ReviewState.PUBLISHED)))
 
 
 def photo_upload_to(instance, filename):
@@ -317,6 +331,11 @@ class Photo(models.Model):
 
     def get_thumbnail_url(self):
         return reverse("listings:photo", kwargs={"key": self.key, "size": "thumb"})
+
+    @property
+    def is_public(self):
+        """`Photo.objects.published()` for one photo already in hand: its own review and its case's."""
+        return self.review_state == ReviewState.PUBLISHED and self.case.is_published
 
     @property
     def alt_text(self):

@@ -46,14 +46,21 @@ def attach_photo(case, processed, *, caption="", is_primary=False, review_state=
     return photo
 
 
-def submit_case(*, by, fields, photos):
-    """Create a pending case from validated `fields` and processed `photos` [(ProcessedPhoto, caption)]."""
+def submit_case(*, by, fields, photos, staged=()):
+    """Create a pending case from validated `fields` and processed `photos` [(ProcessedPhoto, caption)].
+
+    `staged` photos (kept from an earlier try, see the staging app) come first; they are
+    copied onto the case and their staged rows deleted in the same transaction.
+    """
     stored = []
     try:
         with transaction.atomic():
             case = Case.objects.create(**fields, submitted_by=by, review_state=ReviewState.PENDING)
-            for index, (processed, caption) in enumerate(photos):
+            kept = [(photo.as_processed(), "") for photo in staged]
+            for index, (processed, caption) in enumerate(kept + list(photos)):
                 attach_photo(case, processed, caption=caption, is_primary=index == 0, stored=stored)
+            for photo in staged:
+                photo.delete()
             record(case, action=AuditAction.SUBMITTED, by=by, field="review_state", to_value=ReviewState.PENDING)
     except Exception as error:
         logger.exception("Submission by user %s failed; removing %d stored files", getattr(by, "pk", None), len(stored))
