@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -103,6 +103,14 @@ class CaseQuerySet(models.QuerySet):
         now = now or timezone.now()
         cutoff = now - timedelta(days=settings.CASE_CONFIRMATION_DAYS)
         return self.appealing().alias(checked_at=Coalesce("confirmed_at", "published_at")).filter(checked_at__lt=cutoff)
+
+    def rejected_before(self, cutoff):
+        """Rejected cases whose rejection (their review time, else their last update) is older than `cutoff`."""
+        return (
+            self.filter(review_state=ReviewState.REJECTED)
+            .annotate(rejected_on=Coalesce("reviewed_at", "updated_at"))
+            .filter(rejected_on__lt=cutoff)
+        )
 
     def visible_to(self, user):
         """Published cases, plus everything for staff and a member's own submissions."""
@@ -232,6 +240,10 @@ class Case(models.Model):
         return self.review_state == ReviewState.PUBLISHED
 
     @property
+    def is_rejected(self):
+        return self.review_state == ReviewState.REJECTED
+
+    @property
     def is_found(self):
         return self.case_status == CaseStatus.FOUND
 
@@ -299,6 +311,24 @@ class PhotoQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self.filter(case_visibility(user, via="case__", public=Q(review_state=ReviewState.PUBLISHED)))
+
+    def rejected_before(self, cutoff):
+        """Rejected photos of cases that are not rejected, rejected (by the audit trail) before `cutoff`.
+
+        A rejected case's photos go with the case (`CaseQuerySet.rejected_before`).
+        """
+        rejected_at = Subquery(
+            AuditEntry.objects.filter(photo=OuterRef("pk"), action=AuditAction.PHOTO_REJECTED)
+            .values("photo")
+            .annotate(latest=Max("created_at"))
+            .values("latest")[:1]
+        )
+        return (
+            self.filter(review_state=ReviewState.REJECTED)
+            .exclude(case__review_state=ReviewState.REJECTED)
+            .annotate(rejected_on=Coalesce(rejected_at, "created_at"))
+            .filter(rejected_on__lt=cutoff)
+        )
 
 
 def photo_upload_to(instance, filename):

@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 
-from listings.submissions import delete_stored_files
+from listings.media import delete_stored_files
 
 from .models import StagedPhoto
 
