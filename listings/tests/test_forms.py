@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from listings.models import REQUIRED_FIELDS, Case, ContactMessage, Tip
+from listings.models import REQUIRED_FIELDS, Case, ContactMessage, Tip, TipState
 from listings.tests.factories import CaseFactory, uploaded_jpeg
 from listings.tests.helpers import case_url, error_codes, submission_data, tip_url
 
@@ -39,10 +39,10 @@ def test_tip_is_stored_privately_and_thanked(client, published_case):
     assert response.status_code == 302
     assert response["Location"] == case_url(published_case)
     tip = Tip.objects.get()
-    assert (tip.case, tip.message, tip.handled) == (
+    assert (tip.case, tip.message, tip.state) == (
         published_case,
         "I saw her at the Dominion on Topsail Road.",
-        False,
+        TipState.NEW,
     )
     assert "Thank you" in [str(m) for m in get_messages(response.wsgi_request)][0]
 

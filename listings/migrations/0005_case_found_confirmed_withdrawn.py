@@ -12,7 +12,7 @@ def found_on_last_update(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('listings', '0003_case_listing_order_indexes'),
+        ('listings', '0004_people_tip_states_rejection_reason'),
     ]
 
     operations = [
@@ -32,11 +32,6 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, editable=False, help_text='When it was last taken off the site.', null=True, verbose_name='last withdrawn'),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('submitted', 'Submitted'), ('published', 'Published'), ('rejected', 'Rejected'), ('unpublished', 'Unpublished'), ('marked_found', 'Marked found'), ('marked_missing', 'Marked missing'), ('photo_published', 'Photo published'), ('photo_rejected', 'Photo rejected'), ('edited', 'Edited by staff'), ('imported', 'Imported'), ('deleted', 'Deleted'), ('taken_down', 'Taken down'), ('restored', 'Restored'), ('confirmed', 'Confirmed with police')], max_length=20),
-        ),
-        migrations.AlterField(
             model_name='case',
             name='review_state',
             field=models.CharField(choices=[('pending', 'Pending review'), ('published', 'Published'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10),
@@ -45,6 +40,11 @@ class Migration(migrations.Migration):
             model_name='photo',
             name='review_state',
             field=models.CharField(choices=[('pending', 'Pending review'), ('published', 'Published'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10),
+        ),
+        migrations.AlterField(
+            model_name='auditentry',
+            name='action',
+            field=models.CharField(choices=[('submitted', 'Submitted'), ('published', 'Published'), ('rejected', 'Rejected'), ('unpublished', 'Unpublished'), ('marked_found', 'Marked found'), ('marked_missing', 'Marked missing'), ('photo_published', 'Photo published'), ('photo_rejected', 'Photo rejected'), ('edited', 'Edited by staff'), ('imported', 'Imported'), ('deleted', 'Deleted'), ('taken_down', 'Taken down'), ('restored', 'Restored'), ('confirmed', 'Confirmed with police'), ('resubmitted', 'Edited by the submitter'), ('withdrawn', 'Withdrawn by the submitter'), ('tip_read', 'Tip read'), ('tip_forwarded', 'Tip forwarded'), ('tip_closed', 'Tip closed'), ('tip_reopened', 'Tip reopened')], max_length=20),
         ),
         migrations.RunPython(found_on_last_update, migrations.RunPython.noop),
     ]
