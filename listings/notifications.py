@@ -7,6 +7,7 @@ wrote to the team; tips are read in the admin.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
@@ -20,6 +21,21 @@ logger = logging.getLogger(__name__)
 
 def _absolute(path):
     return f"{settings.SITE_URL}{path}"
+
+
+# Line breaks of every kind (those str.splitlines() knows) and other control characters: none may reach a header.
+_LINE_BREAKS = re.compile(r"[\s\x00-\x1f\x7f\x85\u2028\u2029]+")
+SUBJECT_MAX_LENGTH = 200
+
+
+def subject_line(text):
+    """`text` as one plain line for a Subject header, whatever a case field or a form put in it.
+
+    Django refuses a header with a newline (BadHeaderError), which would drop the notice; a
+    member's or a visitor's text must never be able to do that, nor to add a header of its own.
+    """
+    line = _LINE_BREAKS.sub(" ", str(text)).strip()
+    return line if len(line) <= SUBJECT_MAX_LENGTH else line[: SUBJECT_MAX_LENGTH - 1].rstrip() + "…"
 
 
 def review_decided(case):
@@ -36,7 +52,7 @@ def review_decided(case):
         "contact_url": _absolute(reverse("listings:contact")),
         "site_title": settings.SITE_NAME,
     }
-    subject = render_to_string("listings/email/review_decided_subject.txt", context).strip()
+    subject = subject_line(render_to_string("listings/email/review_decided_subject.txt", context))
     body = render_to_string("listings/email/review_decided.txt", context)
     try:
         send_mail(subject, body, None, [member.email])
@@ -49,7 +65,7 @@ def _tell_managers(subject, body, about, *, reply_to=None):
     if not settings.MANAGERS:
         return
     message = EmailMessage(
-        f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        subject_line(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}"),
         body,
         settings.SERVER_EMAIL,
         [address for _name, address in settings.MANAGERS],
