@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from .images import THUMBNAIL_SIZE
 
@@ -149,6 +150,13 @@ class Case(models.Model):
         related_name="reviewed_cases",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(
+        _("reason for the submitter"),
+        max_length=2000,
+        blank=True,
+        editable=False,
+        help_text=_("Written for the member who submitted the case and shown to them; the audit note stays private."),
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(default=False, editable=False, help_text="Fictional case from seed_demo.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -335,23 +343,65 @@ class Photo(models.Model):
         return [name for name in (self.image.name, self.thumbnail.name) if name]
 
 
+class TipState(models.TextChoices):
+    NEW = "new", _("New")
+    READ = "read", _("Read")
+    FORWARDED = "forwarded", _("Forwarded to police")
+    CLOSED = "closed", _("Closed")
+
+
+class TipQuerySet(models.QuerySet):
+    def open(self):
+        """Tips nobody has forwarded or closed yet: what the moderators' desk counts."""
+        return self.filter(state__in=[TipState.NEW, TipState.READ])
+
+
+def _staff_member(related_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name=related_name,
+    )
+
+
 class Tip(models.Model):
-    """Information a visitor sends about a case; only staff ever read it."""
+    """Information a visitor sends about a case; only staff ever read it.
+
+    Its `state` (new, read, forwarded, closed) and who moved it there when change only
+    through `listings.moderation`, each move with its audit row.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tips")
     message = models.TextField(max_length=5000)
     name = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    handled = models.BooleanField(default=False)
+    state = models.CharField(_("state"), max_length=10, choices=TipState.choices, default=TipState.NEW, editable=False)
+    read_by = _staff_member("+")
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True, editable=False)
+    forwarded_by = _staff_member("+")
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True, editable=False)
+    forwarded_to_agency = models.CharField(_("forwarded to (agency)"), max_length=120, blank=True, editable=False)
+    forwarded_to_officer = models.CharField(_("forwarded to (officer)"), max_length=120, blank=True, editable=False)
+    closed_by = _staff_member("+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    staff_note = models.TextField(_("staff note"), max_length=2000, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TipQuerySet.as_manager()
+
     class Meta:
-        ordering = ["handled", "-created_at"]
-        indexes = [models.Index(fields=["handled", "-created_at"], name="tip_handled_idx")]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="tip_state_idx")]
 
     def __str__(self):
-        return f"Tip about {self.case} ({self.created_at:%Y-%m-%d})"
+        return _("Tip about %(case)s (%(date)s)") % {
+            "case": self.case,
+            "date": f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else "",
+        }
 
 
 class ResourceCategory(models.Model):
@@ -408,6 +458,12 @@ class AuditAction(models.TextChoices):
     EDITED = "edited", "Edited by staff"
     IMPORTED = "imported", "Imported"
     DELETED = "deleted", "Deleted"
+    RESUBMITTED = "resubmitted", _("Edited by the submitter")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the submitter")
+    TIP_READ = "tip_read", _("Tip read")
+    TIP_FORWARDED = "tip_forwarded", _("Tip forwarded")
+    TIP_CLOSED = "tip_closed", _("Tip closed")
+    TIP_REOPENED = "tip_reopened", _("Tip reopened")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -424,6 +480,7 @@ class AuditEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
     case_label = models.CharField(max_length=200, help_text="The case as it was named, kept if it is deleted.")
     photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    tip = models.ForeignKey(Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     field = models.CharField(max_length=60, blank=True)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications
-from .models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState
+from .models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState, Tip, TipState
 
 
 @dataclass(frozen=True)
@@ -119,16 +120,62 @@ PHOTO_MOVES = _moves(
 )
 
 
+# A tip's chain: read, forwarded to the police (perhaps again, to another agency), closed, reopened.
+TIP_MOVES = _moves(
+    Move(
+        "mark_tip_read",
+        "state",
+        TipState.READ,
+        frozenset({TipState.NEW}),
+        AuditAction.TIP_READ,
+        _("Mark read"),
+        _("marked read"),
+        _("Mark selected tips read"),
+    ),
+    Move(
+        "forward_tip",
+        "state",
+        TipState.FORWARDED,
+        frozenset({TipState.NEW, TipState.READ, TipState.FORWARDED}),
+        AuditAction.TIP_FORWARDED,
+        _("Forward to police"),
+        _("forwarded"),
+        _("Forward selected tips to police"),
+    ),
+    Move(
+        "close_tip",
+        "state",
+        TipState.CLOSED,
+        frozenset({TipState.NEW, TipState.READ, TipState.FORWARDED}),
+        AuditAction.TIP_CLOSED,
+        _("Close"),
+        _("closed"),
+        _("Close selected tips"),
+    ),
+    Move(
+        "reopen_tip",
+        "state",
+        TipState.READ,
+        frozenset({TipState.CLOSED}),
+        AuditAction.TIP_REOPENED,
+        _("Reopen"),
+        _("reopened"),
+        _("Reopen selected tips"),
+    ),
+)
+
+
 def moves_for(case):
     """The moves allowed for `case` now, in the table's order."""
     return [move for move in CASE_MOVES.values() if move.allowed_for(case)]
 
 
-def record(case, *, action, by=None, field="", from_value="", to_value="", note="", photo=None):
+def record(case, *, action, by=None, field="", from_value="", to_value="", note="", photo=None, tip=None):
     return AuditEntry.objects.create(
         case=case,
         case_label=str(case)[:200],
         photo=photo,
+        tip=tip,
         actor=by,
         action=action,
         field=field,
@@ -273,3 +320,85 @@ def publish_photo(photo, *, by, note=""):
 
 def reject_photo(photo, *, by, note=""):
     return _set_photo_state(photo, PHOTO_MOVES["reject_photo"], by=by, note=note)
+
+
+TIP_STAMPED_FIELDS = [
+    "state",
+    "read_by",
+    "read_at",
+    "forwarded_by",
+    "forwarded_at",
+    "forwarded_to_agency",
+    "forwarded_to_officer",
+    "closed_by",
+    "closed_at",
+    "staff_note",
+]
+
+
+def _move_tip(tip, move, *, by, note, audit_note="", **changes):
+    with transaction.atomic():
+        locked = Tip.objects.select_for_update().select_related("case").get(pk=tip.pk)
+        old_state = locked.state
+        if not move.allowed_for(locked):
+            raise ValidationError(
+                _("A tip that is %(state)s cannot be %(action)s."),
+                code="invalid_transition",
+                params={"state": locked.get_state_display().lower(), "action": move.done},
+            )
+        now = timezone.now()
+        if locked.read_at is None:
+            # Whoever forwards or closes a tip has read it.
+            locked.read_by, locked.read_at = by, now
+        for field, value in changes.items():
+            setattr(locked, field, value(now) if callable(value) else value)
+        locked.state = move.to
+        if note:
+            locked.staff_note = note
+        locked.save(update_fields=TIP_STAMPED_FIELDS)
+        record(
+            locked.case,
+            action=move.audit,
+            by=by,
+            tip=locked,
+            field="tip.state",
+            from_value=old_state,
+            to_value=move.to,
+            note=" ".join(part for part in (audit_note, note) if part),
+        )
+    for field in TIP_STAMPED_FIELDS:
+        setattr(tip, field, getattr(locked, field))
+    return tip
+
+
+def mark_tip_read(tip, *, by, note=""):
+    """A staff member has read a new tip (opening it in the admin does this)."""
+    return _move_tip(tip, TIP_MOVES["mark_tip_read"], by=by, note=note)
+
+
+def forward_tip(tip, *, by, agency, officer="", note=""):
+    """Record that the tip was passed to a police agency (and perhaps one officer there)."""
+    agency, officer = agency.strip(), officer.strip()
+    if not agency:
+        raise ValidationError(_("Say which police agency the tip went to."), code="agency_required")
+    sent_to = f"{agency} ({officer})" if officer else agency
+    return _move_tip(
+        tip,
+        TIP_MOVES["forward_tip"],
+        by=by,
+        note=note,
+        audit_note=gettext("Forwarded to %(to)s.") % {"to": sent_to},
+        forwarded_by=by,
+        forwarded_at=lambda now: now,
+        forwarded_to_agency=agency[:120],
+        forwarded_to_officer=officer[:120],
+    )
+
+
+def close_tip(tip, *, by, note=""):
+    """Nothing more is to be done with the tip; `note` says what came of it."""
+    return _move_tip(tip, TIP_MOVES["close_tip"], by=by, note=note, closed_by=by, closed_at=lambda now: now)
+
+
+def reopen_tip(tip, *, by, note=""):
+    return _move_tip(tip, TIP_MOVES["reopen_tip"], by=by, note=note, closed_by=None, closed_at=None)

@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "pagecache",
     "staging",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     # Before anything that reads the session or the user: an outage answers a styled 503.
     "project.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (and locale) middleware, before CSRF and messages: see pagecache/pages.py.
+    "pagecache.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -215,6 +218,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 
 SITE_NAME = "LostInNL"
+# Mail to staff (managers, operators) says which site it comes from, not Django's "[Django]".
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Where the site is reached from outside; used for links in e-mails sent outside a request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LISTINGS_PAGE_SIZE = 24
@@ -302,6 +307,31 @@ CONTENT_SECURITY_POLICY = {
 # Caches: rate-limit counters must be shared by every Gunicorn worker, so
 # production sets CACHE_URL=redis://host:6379/1; the default is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+
+# Anonymous pages from the shared cache (pagecache/), invalidated by any change to public content.
+# Only in a cache every process shares: a per-process one would keep serving pages another worker's
+# change made stale, so with the local-memory default it is off unless PAGE_CACHE_SECONDS says otherwise.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS", default=0 if CACHES[PAGE_CACHE_ALIAS]["BACKEND"].endswith("LocMemCache") else 600
+)
+PAGE_CACHE_URL_NAMES = [
+    "home",
+    "listings:case_list",
+    "listings:case_detail",
+    "listings:resources",
+    "listings:feed",
+    "listings:sitemap",
+]
+# Models no public page shows: their changes leave the cached pages alone ("app.*" is a whole app).
+PAGE_CACHE_PRIVATE_MODELS = [
+    "sessions.session",
+    "admin.logentry",
+    "axes.*",
+    "listings.tip",
+    "listings.contactmessage",
+    "staging.stagedphoto",
+]
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.
 # Behind the load balancer the host's Nginx has already replaced the balancer's address with
