@@ -33,9 +33,12 @@ class Move:
     label: str
     done: str
     description: str
+    # Further (field, allowed values) conditions, e.g. only a missing person's case is confirmed.
+    also_requires: tuple = ()
 
     def allowed_for(self, obj):
-        return getattr(obj, self.field) in self.allowed_from
+        conditions = ((self.field, self.allowed_from), *self.also_requires)
+        return all(getattr(obj, field) in allowed for field, allowed in conditions)
 
 
 def _moves(*moves):
@@ -93,6 +96,37 @@ CASE_MOVES = _moves(
         _("Mark missing"),
         _("marked missing"),
         _("Mark selected cases missing again"),
+    ),
+    Move(
+        "confirm",
+        "review_state",
+        ReviewState.PUBLISHED,
+        frozenset({ReviewState.PUBLISHED}),
+        AuditAction.CONFIRMED,
+        _("Confirm with police"),
+        _("confirmed with police"),
+        _("Confirm selected cases with police (still missing)"),
+        also_requires=(("case_status", frozenset({CaseStatus.MISSING})),),
+    ),
+    Move(
+        "take_down",
+        "review_state",
+        ReviewState.WITHDRAWN,
+        frozenset({ReviewState.PUBLISHED}),
+        AuditAction.TAKEN_DOWN,
+        _("Take down"),
+        _("taken down"),
+        _("Take down selected cases (410 Gone at once)"),
+    ),
+    Move(
+        "restore",
+        "review_state",
+        ReviewState.PUBLISHED,
+        frozenset({ReviewState.WITHDRAWN}),
+        AuditAction.RESTORED,
+        _("Restore"),
+        _("restored"),
+        _("Restore selected cases"),
     ),
 )
 
@@ -214,7 +248,12 @@ def _set_review_state(case, move, *, by, note, email_submitter=False):
         locked.reviewed_at = now
         if move.to == ReviewState.PUBLISHED and locked.published_at is None:
             locked.published_at = now
-        locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
+        if move.to == ReviewState.WITHDRAWN:
+            # Kept on restore: a found case staff restored is not withdrawn again by withdraw_found.
+            locked.withdrawn_at = now
+        locked.save(
+            update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "withdrawn_at", "updated_at"]
+        )
         record(locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note)
         _settle_pending_photos(locked, move.to, by=by)
         if email_submitter:
@@ -242,8 +281,21 @@ def _settle_pending_photos(case, new_state, *, by):
         )
 
 
+REFRESHED_FIELDS = (
+    "review_state",
+    "case_status",
+    "reviewed_by",
+    "reviewed_at",
+    "published_at",
+    "found_at",
+    "confirmed_at",
+    "withdrawn_at",
+    "updated_at",
+)
+
+
 def _refresh(case, locked):
-    for field in ("review_state", "case_status", "reviewed_by", "reviewed_at", "published_at", "updated_at"):
+    for field in REFRESHED_FIELDS:
         setattr(case, field, getattr(locked, field))
 
 
@@ -262,6 +314,41 @@ def unpublish(case, *, by, note=""):
     return _set_review_state(case, CASE_MOVES["unpublish"], by=by, note=note)
 
 
+def take_down(case, *, by, note=""):
+    """Withdraw a published case at once: its page answers 410 Gone and it leaves every public surface."""
+    return _set_review_state(case, CASE_MOVES["take_down"], by=by, note=note)
+
+
+def restore(case, *, by, note=""):
+    """Put a withdrawn case back on the site as it was (found or missing)."""
+    return _set_review_state(case, CASE_MOVES["restore"], by=by, note=note)
+
+
+def confirm(case, *, by, note=""):
+    """Record that staff checked with the police that the person is still missing; the case stays as it is."""
+    move = CASE_MOVES["confirm"]
+    with transaction.atomic():
+        locked = _locked(case)
+        if not move.allowed_for(locked):
+            raise ValidationError(
+                _("Only a published case of a missing person can be confirmed."), code="invalid_transition"
+            )
+        old = locked.confirmed_at
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at", "updated_at"])
+        record(
+            locked,
+            action=move.audit,
+            by=by,
+            field="confirmed_at",
+            from_value=old.isoformat() if old else "",
+            to_value=locked.confirmed_at.isoformat(),
+            note=note,
+        )
+    _refresh(case, locked)
+    return case
+
+
 def _set_case_status(case, move, *, by, note):
     with transaction.atomic():
         locked = _locked(case)
@@ -273,7 +360,9 @@ def _set_case_status(case, move, *, by, note):
                 params={"status": locked.get_case_status_display().lower()},
             )
         locked.case_status = move.to
-        locked.save(update_fields=["case_status", "updated_at"])
+        # The date found starts the retention period after which withdraw_found takes the case down.
+        locked.found_at = timezone.now() if move.to == CaseStatus.FOUND else None
+        locked.save(update_fields=["case_status", "found_at", "updated_at"])
         record(locked, action=move.audit, by=by, field=move.field, from_value=old_status, to_value=move.to, note=note)
     _refresh(case, locked)
     return case

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        cases = Case.objects.published().with_visible_photos().recently_updated()
+        cases = Case.objects.appealing().with_visible_photos().recently_updated()
         return super().get_context_data(recently_updated_cases=cases[:HOME_RECENTLY_UPDATED_CASES], **kwargs)
 
 
@@ -81,6 +83,17 @@ class CaseDetailView(DetailView):
         user = self.request.user
         return Case.objects.visible_to(user).with_visible_photos(user)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            if Case.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
+                return TemplateResponse(request, "listings/case_gone.html", status=410)
+            raise
+        if not self.object.is_appealing:
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             photos=self.object.visible_photos,
@@ -100,7 +113,7 @@ class CaseTipView(CreateView):
     template_name = "listings/case_tip.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.case = get_object_or_404(Case.objects.published().with_visible_photos(), slug=kwargs["slug"])
+        self.case = get_object_or_404(Case.objects.appealing().with_visible_photos(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):

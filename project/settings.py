@@ -200,6 +200,11 @@ SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", default=25 
 # Rejected submissions and their media are deleted this many days after rejection
 # (manage.py purge_rejected, run daily by lostinnl-purge.timer).
 REJECTED_RETENTION_DAYS = env.int("REJECTED_RETENTION_DAYS", default=90)
+# A found person's case stays up (saying so, without details) this many days, then
+# manage.py withdraw_found, run hourly by lostinnl-purge.timer, takes it off the site.
+FOUND_CASE_RETENTION_DAYS = env.int("FOUND_CASE_RETENTION_DAYS", default=30)
+# Open cases not confirmed with the police for this many days are flagged in the admin.
+CASE_CONFIRMATION_DAYS = env.int("CASE_CONFIRMATION_DAYS", default=90)
 # Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
 STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

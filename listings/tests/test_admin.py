@@ -188,6 +188,8 @@ class TestBulkModeration:
                 AuditAction.MARKED_MISSING,
             ),
             ("unpublish", {"published": True}, "review_state", ReviewState.PENDING, AuditAction.UNPUBLISHED),
+            ("take_down", {"found": True}, "review_state", ReviewState.WITHDRAWN, AuditAction.TAKEN_DOWN),
+            ("restore", {"withdrawn": True}, "review_state", ReviewState.PUBLISHED, AuditAction.RESTORED),
         ],
     )
     def test_each_action_changes_state_through_moderation(
