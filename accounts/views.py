@@ -1,5 +1,6 @@
 """Sign-up and a member's own submissions (list, correct, withdraw); Django's auth views handle the rest."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -46,7 +47,11 @@ class SignUpView(RedirectURLMixin, CreateView):
             form.add_error(None, "That username or e-mail address was just taken. Please try again.")
             return self.form_invalid(form)
         login(self.request, self.object)
-        messages.success(self.request, f"Welcome to LostInNL, {self.object.username}. Your account is ready.")
+        messages.success(
+            self.request,
+            _("Welcome to %(site_name)s, %(username)s. Your account is ready.")
+            % {"site_name": settings.SITE_NAME, "username": self.object.username},
+        )
         return HttpResponseRedirect(self.get_success_url())
 
 
