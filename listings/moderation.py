@@ -57,10 +57,12 @@ def _set_review_state(case, new_state, *, by, note, action, allowed_from, notify
         if new_state == ReviewState.PUBLISHED and locked.published_at is None:
             locked.published_at = now
         locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
-        record(locked, action=action, by=by, field="review_state", from_value=old_state, to_value=new_state, note=note)
+        entry = record(
+            locked, action=action, by=by, field="review_state", from_value=old_state, to_value=new_state, note=note
+        )
         _settle_pending_photos(locked, new_state, by=by)
         if notify:
-            transaction.on_commit(lambda: notifications.review_decided(locked))
+            notifications.review_decided(locked, key=f"review_decided:{entry.pk}")
     _refresh(case, locked)
     return case
 
@@ -90,7 +92,7 @@ def _refresh(case, locked):
 
 
 def publish(case, *, by, note="", notify=True):
-    """Make the case public; `notify` e-mails its submitter once the change is committed."""
+    """Make the case public; `notify` queues an e-mail to its submitter, sent once the change is committed."""
     return _set_review_state(
         case,
         ReviewState.PUBLISHED,
@@ -103,7 +105,7 @@ def publish(case, *, by, note="", notify=True):
 
 
 def reject(case, *, by, note="", notify=True):
-    """Keep the case private; `notify` e-mails its submitter once the change is committed."""
+    """Keep the case private; `notify` queues an e-mail to its submitter, sent once the change is committed."""
     return _set_review_state(
         case,
         ReviewState.REJECTED,
