@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := pkg-config libmariadb-dev
 
-.PHONY: run worker test screenshots system-packages venv migrate lint loadtest lock clean
+.PHONY: run worker test screenshots system-packages venv migrate lint loadtest bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ lock: | $(BIN)/python
 # Nginx + Gunicorn (deploy/) under wrk for 60 s at 64 connections; needs wrk, nginx, openssl.
 loadtest: venv
 	$(BIN)/python scripts/loadtest.py
+
+# Each public page under Gunicorn (2 sync workers) as a share of a bare Django view, cache cold and warm; needs wrk.
+bench: venv
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

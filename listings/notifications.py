@@ -66,4 +66,5 @@ def contact_received(message):
             "message": message.message,
             "url": absolute(reverse("admin:listings_contactmessage_change", args=[message.pk])),
         },
+        reply_to=message.email,
     )

@@ -10,12 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
+
+from staging.services import StagingFailed, stage_photos
 
 from . import notifications
 from .filters import CaseFilter
@@ -24,15 +29,15 @@ from .media import photo_response
 from .models import Case, Photo, Resource
 from .submissions import SubmissionFailed, submit_case
 
-HOME_LATEST_CASES = 6
+HOME_RECENTLY_UPDATED_CASES = 6
 
 
 class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.published().with_primary_photo().order_by("-updated_at", "-id")
-        return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
+        cases = Case.objects.appealing().with_visible_photos().recently_updated()
+        return super().get_context_data(recently_updated_cases=cases[:HOME_RECENTLY_UPDATED_CASES], **kwargs)
 
 
 class CaseListView(FilterView):
@@ -49,7 +54,7 @@ class CaseListView(FilterView):
     context_object_name = "cases"
 
     def get_queryset(self):
-        return Case.objects.published().with_primary_photo()
+        return Case.objects.published().with_visible_photos()
 
     def is_partial(self):
         return self.request.headers.get("X-Requested-With") == "fetch"
@@ -69,45 +74,48 @@ class CaseListView(FilterView):
         return response
 
 
-class CasePageMixin:
-    """What the case page shows, shared by the page itself and the tip form that re-renders it."""
+class CaseDetailView(DetailView):
+    """The case page. It holds nothing personal (the tip form has its own page), so visitors get it from the cache."""
 
     template_name = "listings/case_detail.html"
-
-    def get_case_context(self, case, tip_form):
-        return {
-            "case": case,
-            "photos": case.visible_photos,
-            "tip_form": tip_form,
-            "share_url": self.request.build_absolute_uri(case.get_absolute_url()),
-        }
-
-
-class CaseDetailView(CasePageMixin, DetailView):
     context_object_name = "case"
 
     def get_queryset(self):
         user = self.request.user
-        return Case.objects.visible_to(user).with_primary_photo(user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        tip_form = TipForm() if self.object.is_published else None
-        context.update(self.get_case_context(self.object, tip_form))
-        return context
-
-
-class CaseTipView(CasePageMixin, CreateView):
-    """A tip about a published case; it is stored for staff and never shown on the site."""
-
-    form_class = TipForm
-
-    def dispatch(self, request, *args, **kwargs):
-        self.case = get_object_or_404(Case.objects.published().with_primary_photo(), slug=kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
+        return Case.objects.visible_to(user).with_visible_photos(user)
 
     def get(self, request, *args, **kwargs):
-        return redirect(self.case)
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            if Case.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
+                return TemplateResponse(request, "listings/case_gone.html", status=410)
+            raise
+        if not self.object.is_appealing:
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            photos=self.object.visible_photos,
+            share_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
+            **kwargs,
+        )
+
+
+class CaseTipView(CreateView):
+    """A tip about a published case; it is stored for staff and never shown on the site.
+
+    The form is on its own page, never cached, because it carries the visitor's CSRF token;
+    the case page links to it and stays the same for every visitor.
+    """
+
+    form_class = TipForm
+    template_name = "listings/case_tip.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.case = get_object_or_404(Case.objects.appealing().with_visible_photos(), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         form.instance.case = self.case
@@ -115,15 +123,15 @@ class CaseTipView(CasePageMixin, CreateView):
             notifications.tip_received(form.save())
         messages.success(
             self.request,
-            "Thank you. Your information was sent privately to the registry’s staff, "
-            "who will pass it on to the police where it can help.",
+            _(
+                "Thank you. Your information was sent privately to the registry’s staff, "
+                "who will pass it on to the police where it can help."
+            ),
         )
         return redirect(self.case)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(self.get_case_context(self.case, context["form"]))
-        return context
+        return super().get_context_data(case=self.case, **kwargs)
 
 
 class PhotoView(View):
@@ -143,9 +151,28 @@ class ResourceListView(ListView):
 
 
 class SubmitCaseView(LoginRequiredMixin, FormView):
+    """A member's new case; photos that passed the checks are kept staged when the form has errors."""
+
     form_class = CaseSubmissionForm
     template_name = "listings/submit.html"
     success_url = reverse_lazy("accounts:submissions")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "member": self.request.user}
+
+    def form_invalid(self, form):
+        if form.accepted_photos:
+            try:
+                form.keep_staged(stage_photos(owner=self.request.user, photos=form.accepted_photos))
+            except StagingFailed:
+                form.add_error(
+                    None,
+                    ValidationError(
+                        _("We could not keep your photos just now; please choose them again."),
+                        code="staging_unavailable",
+                    ),
+                )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         try:
@@ -153,20 +180,24 @@ class SubmitCaseView(LoginRequiredMixin, FormView):
                 by=self.request.user,
                 fields=form.submission_fields(),
                 photos=[(photo, "") for photo in form.cleaned_data["photos"]],
+                staged=form.cleaned_data["staged"],
             )
         except SubmissionFailed:
             form.add_error(
                 None,
                 ValidationError(
-                    "We could not store your photos just now. Nothing was saved; please try again in a few minutes.",
+                    _("We could not store your photos just now. Nothing was saved; please try again in a few minutes."),
                     code="storage_unavailable",
                 ),
             )
-            return self.form_invalid(form)
+            return super().form_invalid(form)
         messages.success(
             self.request,
-            f"Thank you. The case of {case.full_name} was sent for review; "
-            "it will appear on the site once a moderator has published it.",
+            _(
+                "Thank you. The case of %(name)s was sent for review; "
+                "it will appear on the site once a moderator has published it."
+            )
+            % {"name": case.full_name},
         )
         return super().form_valid(form)
 

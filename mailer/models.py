@@ -27,6 +27,7 @@ class DeliveryQuerySet(models.QuerySet):
 class Delivery(models.Model):
     key = models.CharField(_("key"), max_length=200, unique=True, help_text=_("What this message is about, once."))
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    from_email = models.CharField(_("from"), max_length=254, blank=True, help_text=_("Empty: DEFAULT_FROM_EMAIL."))
     recipients = models.JSONField(_("recipients"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"), blank=True)
@@ -49,7 +50,7 @@ class Delivery(models.Model):
         return f"{self.subject} → {', '.join(self.recipients)}"
 
     def message(self):
-        return EmailMessage(self.subject, self.body, to=self.recipients, headers=self.headers)
+        return EmailMessage(self.subject, self.body, self.from_email or None, to=self.recipients, headers=self.headers)
 
     def mark_sent(self):
         self.status = DeliveryStatus.SENT

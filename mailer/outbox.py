@@ -16,7 +16,7 @@ from .models import Delivery
 logger = logging.getLogger(__name__)
 
 
-def queue(*, kind, to, subject, body, key=None, headers=None):
+def queue(*, kind, to, subject, body, key=None, headers=None, from_email=""):
     """Queue one message to the addresses `to`; with the same `key`, only the first call queues anything."""
     try:
         with transaction.atomic():
@@ -27,6 +27,7 @@ def queue(*, kind, to, subject, body, key=None, headers=None):
                 subject=" ".join(subject.split())[:255],
                 body=body,
                 headers=headers or {},
+                from_email=from_email,
             )
     except IntegrityError:
         return None
@@ -34,11 +35,20 @@ def queue(*, kind, to, subject, body, key=None, headers=None):
     return delivery
 
 
-def queue_to_managers(*, kind, subject, body, key=None):
+def queue_to_managers(*, kind, subject, body, key=None, reply_to=None):
+    """Like `mail_managers`, from SERVER_EMAIL; `reply_to` lets an answer reach whoever wrote to the team."""
     managers = [address for _name, address in settings.MANAGERS]
     if not managers:
         return None
-    return queue(kind=kind, to=managers, subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body=body, key=key)
+    return queue(
+        kind=kind,
+        to=managers,
+        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        body=body,
+        key=key,
+        from_email=settings.SERVER_EMAIL,
+        headers={"Reply-To": reply_to} if reply_to else None,
+    )
 
 
 def dispatch(delivery_id):

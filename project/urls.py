@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -29,11 +30,20 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    path("submit/photos/", include("staging.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", favicon),
 ]
+
+if settings.BENCH_BARE_VIEW:
+
+    def bench_bare(request):
+        """The benchmark's yardstick (scripts/bench.py): the whole middleware stack, no page."""
+        return HttpResponse("ok", content_type="text/plain")
+
+    urlpatterns.append(path("bench/bare/", bench_bare))
 
 # A database outage anywhere in a request answers a styled 503 (project/errors.py).
 handler500 = "project.errors.server_error"
