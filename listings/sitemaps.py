@@ -1,4 +1,4 @@
-"""Sitemap of the public pages and the published cases (never anything else)."""
+"""Sitemap of the public pages and the open appeals (never a pending, rejected, found or withdrawn case)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -11,7 +11,7 @@ class CaseSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Case.objects.published().order_by("-published_at", "-id")
+        return Case.objects.appealing().order_by("-published_at", "-id")
 
     def lastmod(self, case):
         return case.updated_at

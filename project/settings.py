@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "pagecache",
     "staging",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     # Before anything that reads the session or the user: an outage answers a styled 503.
     "project.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (and locale) middleware, before CSRF and messages: see pagecache/pages.py.
+    "pagecache.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,22 +148,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # takes the instance role, or the standard AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    MEDIA_STORAGE = {
+
+
+def s3_media_storage(bucket_name, **options):
+    """The media storage on a private S3 bucket; the S3 tests configure theirs with it too."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "bucket_name": bucket_name,
             "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "querystring_expire": 300,
             "signature_version": "s3v4",
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "private, max-age=300"},
+            **options,
         },
     }
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = s3_media_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default=None),
+        region_name=env("AWS_S3_REGION_NAME", default=None),
+        querystring_expire=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+        addressing_style=env("AWS_S3_ADDRESSING_STYLE", default=None),
+    )
 else:
     MEDIA_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -179,13 +193,20 @@ STORAGES = {
 
 # Uploads: limits enforced by the submission form (and mirrored in Nginx).
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
-PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# 24 megapixels (6000 × 4000, a DSLR photo): decoding one takes at most ~100 MB and ~0.6 s of CPU
+# (scripts/image_memory.py); a JPEG is decoded at reduced scale and takes far less.
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=24_000_000)
 PHOTO_MAX_PER_CASE = env.int("PHOTO_MAX_PER_CASE", default=6)
 # The whole submission (all photos together); Nginx's client_max_body_size matches it.
 SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # Rejected submissions and their media are deleted this many days after rejection
 # (manage.py purge_rejected, run daily by lostinnl-purge.timer).
 REJECTED_RETENTION_DAYS = env.int("REJECTED_RETENTION_DAYS", default=90)
+# A found person's case stays up (saying so, without details) this many days, then
+# manage.py withdraw_found, run hourly by lostinnl-purge.timer, takes it off the site.
+FOUND_CASE_RETENTION_DAYS = env.int("FOUND_CASE_RETENTION_DAYS", default=30)
+# Open cases not confirmed with the police for this many days are flagged in the admin.
+CASE_CONFIRMATION_DAYS = env.int("CASE_CONFIRMATION_DAYS", default=90)
 # Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
 STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -204,6 +225,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 
 SITE_NAME = "LostInNL"
+# Mail to staff (managers, operators) says which site it comes from, not Django's "[Django]".
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Where the site is reached from outside; used for links in e-mails sent outside a request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LISTINGS_PAGE_SIZE = 24
@@ -294,6 +317,31 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl"
 # Put before every key, so that several sites or test runs can share one Redis. Its own
 # variable: django-environ lower-cases a ?key_prefix= in a redis:// URL, which Django ignores.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
+
+# Anonymous pages from the shared cache (pagecache/), invalidated by any change to public content.
+# Only in a cache every process shares: a per-process one would keep serving pages another worker's
+# change made stale, so with the local-memory default it is off unless PAGE_CACHE_SECONDS says otherwise.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS", default=0 if CACHES[PAGE_CACHE_ALIAS]["BACKEND"].endswith("LocMemCache") else 600
+)
+PAGE_CACHE_URL_NAMES = [
+    "home",
+    "listings:case_list",
+    "listings:case_detail",
+    "listings:resources",
+    "listings:feed",
+    "listings:sitemap",
+]
+# Models no public page shows: their changes leave the cached pages alone ("app.*" is a whole app).
+PAGE_CACHE_PRIVATE_MODELS = [
+    "sessions.session",
+    "admin.logentry",
+    "axes.*",
+    "listings.tip",
+    "listings.contactmessage",
+    "staging.stagedphoto",
+]
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.
 # Behind the load balancer the host's Nginx has already replaced the balancer's address with

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from listings.submissions import delete_stored_files
+from listings.media import delete_stored_files
 
 from .models import StagedPhoto
 
