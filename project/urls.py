@@ -1,6 +1,12 @@
-"""Root URLs: the public site, accounts, the admin back office and the health probe."""
+"""Root URLs: the public site, accounts and the admin back office in each language, and the health probe.
+
+English pages are at /…, French ones at /fr/… (`i18n_patterns`, no prefix for the default language). The
+admin follows the same rule, so a moderator reads it in French at /fr/<ADMIN_URL>. The probe and the
+favicon have no language and stay outside.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -19,13 +25,16 @@ def favicon(request):
 
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
-    path("", include("listings.urls")),
-    path("accounts/", include("accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", favicon),
+    *i18n_patterns(
+        path("", HomeView.as_view(), name="home"),
+        path("", include("listings.urls")),
+        path("accounts/", include("accounts.urls")),
+        path("accounts/", include("django.contrib.auth.urls")),
+        path(settings.ADMIN_URL, admin.site.urls),
+        prefix_default_language=False,
+    ),
 ]
 
 # A database outage anywhere in a request answers a styled 503 (project/errors.py).
