@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := pkg-config libmariadb-dev gettext
 
-.PHONY: run test screenshots system-packages venv migrate messages compilemessages lint loadtest lock clean
+.PHONY: run test screenshots system-packages venv migrate messages compilemessages lint loadtest bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ lock: | $(BIN)/python
 # Nginx + Gunicorn (deploy/) under wrk for 60 s at 64 connections; needs wrk, nginx, openssl.
 loadtest: venv
 	$(BIN)/python scripts/loadtest.py
+
+# Each public page under Gunicorn (2 sync workers) as a share of a bare Django view, cache cold and warm; needs wrk.
+bench: venv
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

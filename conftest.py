@@ -97,6 +97,8 @@ def s3_storage(_test_storages, settings, aws_env):
     """Media on a fresh private bucket of the moto server, configured as production configures S3."""
     import boto3
 
+    from project.settings import s3_media_storage
+
     bucket = S3Bucket(
         client=boto3.client("s3", endpoint_url=aws_env, region_name="ca-central-1"),
         name=f"lostinnl-test-{uuid.uuid4().hex[:12]}",
@@ -105,20 +107,7 @@ def s3_storage(_test_storages, settings, aws_env):
     bucket.client.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": "ca-central-1"})
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket.name,
-                "endpoint_url": aws_env,
-                "region_name": "ca-central-1",
-                "default_acl": None,
-                "querystring_auth": True,
-                "querystring_expire": 300,
-                "signature_version": "s3v4",
-                "file_overwrite": False,
-                "object_parameters": {"CacheControl": "private, max-age=300"},
-            },
-        },
+        "default": s3_media_storage(bucket.name, endpoint_url=aws_env, region_name="ca-central-1"),
     }
     return bucket
 

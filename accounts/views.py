@@ -54,4 +54,4 @@ class SubmissionsView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         user = self.request.user
-        return Case.objects.filter(submitted_by=user).with_primary_photo(user).order_by("-created_at", "-id")
+        return Case.objects.filter(submitted_by=user).with_visible_photos(user).order_by("-created_at", "-id")

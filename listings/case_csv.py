@@ -13,23 +13,17 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from .models import SUBMITTED_FIELDS, AuditAction, Case, CaseStatus, ReviewState, Sex
-from .moderation import record
+from . import moderation
+from .models import REQUIRED_FIELDS, SUBMITTED_FIELDS, AuditAction, Case, ReviewState
 
 CASE_FIELDS = [*SUBMITTED_FIELDS, "case_status", "review_state"]
 COLUMNS = ["slug", *CASE_FIELDS, "published_at", "submitted_by"]
 # Left empty (or out of the file), these take the model's defaults.
-DEFAULTS = {"sex": Sex.UNKNOWN, "case_status": CaseStatus.MISSING, "review_state": ReviewState.PENDING}
-REQUIRED_COLUMNS = {
-    "first_name",
-    "last_name",
-    "age_at_disappearance",
-    "last_seen_date",
-    "last_seen_place",
-    "region",
-}
+DEFAULTS = {name: field.default for name in CASE_FIELDS if (field := Case._meta.get_field(name)).has_default()}
+REQUIRED_COLUMNS = set(REQUIRED_FIELDS)
+# The review state a row asks for is reached through the moderation function that makes it.
+REVIEW = {ReviewState.PUBLISHED: moderation.publish, ReviewState.REJECTED: moderation.reject}
 
 
 def _cell(value):
@@ -85,17 +79,18 @@ class CaseImportForm(forms.ModelForm):
             ) from None
 
     def save_imported(self, *, by, note):
+        """Create the case as a pending submission, then review it as the row says, each step audited."""
         case = self.save(commit=False)
+        review_state = case.review_state
+        case.review_state = ReviewState.PENDING
         if self.cleaned_data["slug"]:
             case.slug = self.cleaned_data["slug"]
         case.submitted_by = self.cleaned_data["submitted_by"]
-        now = timezone.now()
-        if case.review_state != ReviewState.PENDING:
-            case.reviewed_at = now
-        if case.review_state == ReviewState.PUBLISHED:
-            case.published_at = self.cleaned_data["published_at"] or now
+        if review_state == ReviewState.PUBLISHED:
+            # Kept from the exported file; publish() sets it only for a case never published before.
+            case.published_at = self.cleaned_data["published_at"]
         case.save()
-        record(
+        moderation.record(
             case,
             action=AuditAction.IMPORTED,
             by=by,
@@ -103,6 +98,8 @@ class CaseImportForm(forms.ModelForm):
             to_value=case.review_state,
             note=note,
         )
+        if review_state in REVIEW:
+            REVIEW[review_state](case, by=by, note=note, notify=False)
         return case
 
 

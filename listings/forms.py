@@ -4,11 +4,14 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from project.forms import HoneypotMixin
+from staging.models import StagedPhoto
 
 from .images import process_photo
-from .models import SUBMITTED_FIELDS, Case, ContactMessage, Tip
+from .models import SUBMITTED_FIELDS, Case, ContactMessage, Sex, Tip
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -16,21 +19,79 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    """One or more uploaded files; each is checked by `process_photo` in the form."""
+    """Zero or more uploaded files; each is checked by `process_photo` in the form."""
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files and self.required:
-            raise ValidationError("Please add at least one photo.", code="required")
         return [super(MultiplePhotoField, self).clean(file, initial) for file in files]
 
 
+class StagedPhotoWidget(forms.CheckboxSelectMultiple):
+    option_template_name = "staging/staged_photo_option.html"
+
+
+class StagedPhotoChoiceField(forms.ModelMultipleChoiceField):
+    widget = StagedPhotoWidget
+
+    def label_from_instance(self, photo):
+        return photo.original_name or _("Photo uploaded earlier")
+
+
+FILE_NUMBER_HELP = _(
+    "The number the police gave the report. Moderators use it to confirm the case with the police "
+    "before it is published, and people who call with information can quote it. "
+    "Ask the police for it if you do not have it yet."
+)
+
+
 class CaseSubmissionForm(forms.ModelForm):
-    photos = MultiplePhotoField(
-        help_text="One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first.",
+    """A member's new case. Photos that pass the checks survive an error elsewhere in the form.
+
+    `accepted_photos` holds the new uploads that passed the checks, with their file
+    names, whatever else was wrong; the view keeps them staged (staging app) and
+    offers them again in `staged`.
+    """
+
+    staged = StagedPhotoChoiceField(
+        queryset=StagedPhoto.objects.none(),
+        to_field_name="key",
+        required=False,
+        label=_("Photos already attached"),
+        help_text=_("Untick a photo to leave it out."),
     )
+    photos = MultiplePhotoField(
+        required=False,
+        label=_("Add photos"),
+        help_text=_("One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first."),
+    )
+
+    fieldsets = [
+        (
+            _("The person"),
+            "",
+            [
+                "first_name",
+                "last_name",
+                "nickname",
+                "age_at_disappearance",
+                "sex",
+                "height_cm",
+                "weight_kg",
+                "eye_colour",
+                "hair_colour",
+                "distinguishing_features",
+            ],
+        ),
+        (_("Last seen"), "", ["last_seen_date", "last_seen_place", "region", "circumstances"]),
+        (
+            _("Police contact"),
+            _("Please report the disappearance to the police first: the registry publishes cases the police know of."),
+            ["police_file_number", "investigating_agency", "agency_phone"],
+        ),
+        (_("Photos"), "", ["staged", "photos"]),
+    ]
 
     class Meta:
         model = Case
@@ -41,21 +102,31 @@ class CaseSubmissionForm(forms.ModelForm):
             "circumstances": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
-            "last_seen_place": "Community or place, for example “Water Street, St. John’s”.",
-            "police_file_number": "If the disappearance was reported to police.",
+            "last_seen_place": _("Community or place, for example “Water Street, St. John’s”."),
+            "police_file_number": FILE_NUMBER_HELP,
         }
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accepted_photos = []
+        self.fields["staged"].queryset = StagedPhoto.objects.usable_by(member) if member else StagedPhoto.objects.none()
+        self.fields["last_seen_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        # No answer looks chosen until the member chooses one.
+        self.fields["sex"].choices = [("", _("Choose one"))] + list(Sex.choices)
+        if not self.is_bound and self.instance.pk is None:
+            self.initial["sex"] = ""
 
     def clean_photos(self):
         files = self.cleaned_data["photos"]
         limit = settings.PHOTO_MAX_PER_CASE
         if len(files) > limit:
             raise ValidationError(
-                "Please send at most %(limit)s photos.", code="too_many_photos", params={"limit": limit}
+                _("Please send at most %(limit)s photos."), code="too_many_photos", params={"limit": limit}
             )
         total = sum(file.size for file in files)
         if total > settings.SUBMISSION_MAX_UPLOAD_BYTES:
             raise ValidationError(
-                "The photos together are %(total)s; the limit is %(limit)s.",
+                _("The photos together are %(total)s; the limit is %(limit)s."),
                 code="upload_too_large",
                 params={
                     "total": filesizeformat(total),
@@ -65,12 +136,49 @@ class CaseSubmissionForm(forms.ModelForm):
         processed, errors = [], []
         for file in files:
             try:
-                processed.append(process_photo(file))
+                photo = process_photo(file)
             except ValidationError as error:
                 errors.append(error)
+            else:
+                processed.append(photo)
+                self.accepted_photos.append((photo, file.name))
         if errors:
             raise ValidationError(errors)
         return processed
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "photos" in self.errors:
+            return cleaned_data
+        count = len(cleaned_data.get("staged") or []) + len(cleaned_data.get("photos") or [])
+        if count == 0:
+            self.add_error("photos", ValidationError(_("Please add at least one photo."), code="required"))
+        elif count > settings.PHOTO_MAX_PER_CASE:
+            self.add_error(
+                "photos",
+                ValidationError(
+                    _("Please send at most %(limit)s photos."),
+                    code="too_many_photos",
+                    params={"limit": settings.PHOTO_MAX_PER_CASE},
+                ),
+            )
+        return cleaned_data
+
+    def keep_staged(self, staged):
+        """Show `staged` (just stored for this member) as attached when the form is drawn again."""
+        data = self.data.copy()
+        data.setlist("staged", data.getlist("staged") + [str(photo.key) for photo in staged])
+        self.data = data
+
+    def grouped_fields(self):
+        """(legend, description, bound fields) for each fieldset, for templates/includes/fieldsets.html."""
+        shown = set(self.fields)
+        if not self.fields["staged"].queryset.exists():
+            shown.discard("staged")
+        return [
+            (legend, description, [self[name] for name in names if name in shown])
+            for legend, description, names in self.fieldsets
+        ]
 
     def submission_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

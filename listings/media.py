@@ -1,4 +1,4 @@
-"""Answering a request for a photo the requester is allowed to see.
+"""The media storage's side of photos: answering a request for a photo, and deleting stored files.
 
 Photos are never served from a public media URL. On the local file system the
 bytes are streamed by Django; on S3 the answer is a redirect to a short-lived
@@ -8,14 +8,40 @@ the request through. So a pending photo's URL is only ever signed for staff
 and for its submitter.
 """
 
+import logging
+from contextlib import contextmanager
+
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import BotoCoreError, ClientError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
-from .models import ReviewState
+logger = logging.getLogger(__name__)
+
+# What the file system (OSError) or S3 (boto3/botocore) raise when the media storage fails;
+# anything else is a bug and is left to propagate as one.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError, Boto3Error)
 
 
-def _is_public(photo):
-    return photo.review_state == ReviewState.PUBLISHED and photo.case.review_state == ReviewState.PUBLISHED
+def delete_stored_files(names):
+    """Delete stored files, logging (never raising) a storage failure: the caller's work is done."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except STORAGE_ERRORS:
+            logger.exception("Could not delete stored file %s", name)
+
+
+@contextmanager
+def stored_files_removed_on_error():
+    """Yield a list for the names of files stored inside the block; if the block fails, they are deleted."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        delete_stored_files(stored)
+        raise
 
 
 def _signs_urls(storage):
@@ -38,7 +64,7 @@ def photo_response(photo, size):
         except FileNotFoundError:
             raise Http404("This photo's file is missing.") from None
         lifetime = 300
-    if _is_public(photo):
+    if photo.is_public:
         patch_cache_control(response, public=True, max_age=lifetime)
     else:
         patch_cache_control(response, private=True, no_store=True)

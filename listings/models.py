@@ -3,7 +3,8 @@
 The privacy rule lives here and nowhere else: `Case.objects.published()` and
 `Photo.objects.published()` are what every public page, feed, sitemap and
 search starts from; `visible_to(user)` widens that only for staff and for a
-submitter looking at their own case.
+submitter looking at their own case. It is written once, in `case_visibility`;
+a photo's visibility is its case's, narrowed to published photos for the public.
 """
 
 import secrets
@@ -13,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -47,20 +49,39 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Other or not stated"
 
 
+def case_visibility(user=None, *, via="", public=None):
+    """Who may see a case, or (with `via="case__"`) an object that belongs to a case.
+
+    Everyone sees what is published (narrowed by `public`, e.g. to published photos);
+    staff see everything; a member also sees everything of their own submissions.
+    Without a `user`, only what is published.
+    """
+    published = Q(**{f"{via}review_state": ReviewState.PUBLISHED}) & (public or Q())
+    if user is None or not user.is_authenticated:
+        return published
+    if user.is_staff:
+        return Q()
+    return published | Q(**{f"{via}submitted_by": user})
+
+
 class CaseQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(review_state=ReviewState.PUBLISHED)
+        return self.filter(case_visibility())
 
     def pending(self):
         return self.filter(review_state=ReviewState.PENDING)
 
+    def rejected_before(self, cutoff):
+        """Rejected cases whose rejection (their review time, else their last update) is older than `cutoff`."""
+        return (
+            self.filter(review_state=ReviewState.REJECTED)
+            .annotate(rejected_on=Coalesce("reviewed_at", "updated_at"))
+            .filter(rejected_on__lt=cutoff)
+        )
+
     def visible_to(self, user):
         """Published cases, plus everything for staff and a member's own submissions."""
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        if user.is_authenticated:
-            return self.filter(Q(review_state=ReviewState.PUBLISHED) | Q(submitted_by=user))
-        return self.published()
+        return self.filter(case_visibility(user))
 
     def search(self, text):
         """Every word must match a name, nickname or the last-seen place."""
@@ -73,9 +94,9 @@ class CaseQuerySet(models.QuerySet):
             )
         return self
 
-    def with_primary_photo(self, user=None):
-        """Attach the public (or, for staff and submitters, visible) photos in one query."""
-        photos = Photo.objects.published() if user is None else Photo.objects.visible_to(user)
+    def with_visible_photos(self, user=None):
+        """Attach, in one query, every photo `user` may see (without a user, the published ones)."""
+        photos = Photo.objects.visible_to(user)
         return self.prefetch_related(models.Prefetch("photos", queryset=photos, to_attr="visible_photos"))
 
 
@@ -175,12 +196,16 @@ class Case(models.Model):
         return self.review_state == ReviewState.PUBLISHED
 
     @property
+    def is_rejected(self):
+        return self.review_state == ReviewState.REJECTED
+
+    @property
     def is_found(self):
         return self.case_status == CaseStatus.FOUND
 
     @property
     def primary_photo(self):
-        """The first of the photos attached by `with_primary_photo`, primary ones first."""
+        """The first of the photos attached by `with_visible_photos`, primary ones first."""
         photos = getattr(self, "visible_photos", None)
         if photos is None:
             photos = list(self.photos.published())
@@ -209,19 +234,41 @@ SUBMITTED_FIELDS = [
 ]
 
 
+def _required(name):
+    field = Case._meta.get_field(name)
+    return not field.blank and not field.has_default()
+
+
+# What a submission cannot leave out: the submitted fields with neither a blank value nor a default.
+REQUIRED_FIELDS = [name for name in SUBMITTED_FIELDS if _required(name)]
+
+
 class PhotoQuerySet(models.QuerySet):
+    """A photo is seen by whoever sees its case; the public sees it only once it is published too."""
+
     def published(self):
-        return self.filter(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED)
+        return self.visible_to(None)
 
     def visible_to(self, user):
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        if user.is_authenticated:
-            return self.filter(
-                Q(review_state=ReviewState.PUBLISHED, case__review_state=ReviewState.PUBLISHED)
-                | Q(case__submitted_by=user)
-            )
-        return self.published()
+        return self.filter(case_visibility(user, via="case__", public=Q(review_state=ReviewState.PUBLISHED)))
+
+    def rejected_before(self, cutoff):
+        """Rejected photos of cases that are not rejected, rejected (by the audit trail) before `cutoff`.
+
+        A rejected case's photos go with the case (`CaseQuerySet.rejected_before`).
+        """
+        rejected_at = Subquery(
+            AuditEntry.objects.filter(photo=OuterRef("pk"), action=AuditAction.PHOTO_REJECTED)
+            .values("photo")
+            .annotate(latest=Max("created_at"))
+            .values("latest")[:1]
+        )
+        return (
+            self.filter(review_state=ReviewState.REJECTED)
+            .exclude(case__review_state=ReviewState.REJECTED)
+            .annotate(rejected_on=Coalesce(rejected_at, "created_at"))
+            .filter(rejected_on__lt=cutoff)
+        )
 
 
 def photo_upload_to(instance, filename):
@@ -254,6 +301,11 @@ class Photo(models.Model):
 
     def get_thumbnail_url(self):
         return reverse("listings:photo", kwargs={"key": self.key, "size": "thumb"})
+
+    @property
+    def is_public(self):
+        """`Photo.objects.published()` for one photo already in hand: its own review and its case's."""
+        return self.review_state == ReviewState.PUBLISHED and self.case.is_published
 
     @property
     def alt_text(self):

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from .media import delete_stored_files
 from .models import Photo
-from .submissions import delete_stored_files
 
 
 @receiver(post_delete, sender=Photo, dispatch_uid="listings.delete_photo_files")

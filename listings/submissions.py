@@ -2,14 +2,16 @@
 
 Files go to the media storage before the database transaction commits; if
 anything fails, the rows roll back and the stored files are deleted, so a
-failed submission leaves neither an orphan row nor an orphan object.
+failed submission leaves neither an orphan row nor an orphan object. Only a
+failure of the media storage becomes `SubmissionFailed`; any other error is a
+bug and propagates as one.
 """
 
 import logging
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 
+from .media import STORAGE_ERRORS, stored_files_removed_on_error
 from .models import AuditAction, Case, Photo, ReviewState
 from .moderation import record
 
@@ -18,14 +20,6 @@ logger = logging.getLogger(__name__)
 
 class SubmissionFailed(Exception):
     """The submission could not be stored; nothing of it was kept."""
-
-
-def delete_stored_files(names):
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            logger.exception("Could not delete stored file %s", name)
 
 
 def attach_photo(case, processed, *, caption="", is_primary=False, review_state=ReviewState.PENDING, stored):
@@ -46,17 +40,22 @@ def attach_photo(case, processed, *, caption="", is_primary=False, review_state=
     return photo
 
 
-def submit_case(*, by, fields, photos):
-    """Create a pending case from validated `fields` and processed `photos` [(ProcessedPhoto, caption)]."""
-    stored = []
+def submit_case(*, by, fields, photos, staged=()):
+    """Create a pending case from validated `fields` and processed `photos` [(ProcessedPhoto, caption)].
+
+    `staged` photos (kept from an earlier try, see the staging app) come first; they are
+    copied onto the case and their staged rows deleted in the same transaction.
+    """
     try:
-        with transaction.atomic():
+        with stored_files_removed_on_error() as stored, transaction.atomic():
             case = Case.objects.create(**fields, submitted_by=by, review_state=ReviewState.PENDING)
-            for index, (processed, caption) in enumerate(photos):
+            kept = [(photo.as_processed(), "") for photo in staged]
+            for index, (processed, caption) in enumerate(kept + list(photos)):
                 attach_photo(case, processed, caption=caption, is_primary=index == 0, stored=stored)
+            for photo in staged:
+                photo.delete()
             record(case, action=AuditAction.SUBMITTED, by=by, field="review_state", to_value=ReviewState.PENDING)
-    except Exception as error:
-        logger.exception("Submission by user %s failed; removing %d stored files", getattr(by, "pk", None), len(stored))
-        delete_stored_files(stored)
+    except STORAGE_ERRORS as error:
+        logger.exception("Submission by user %s failed: the media storage failed", getattr(by, "pk", None))
         raise SubmissionFailed from error
     return case

@@ -12,9 +12,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
+
+from staging.services import StagingFailed, stage_photos
 
 from . import notifications
 from .filters import CaseFilter
@@ -30,7 +33,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.published().with_primary_photo().order_by("-updated_at", "-id")
+        latest = Case.objects.published().with_visible_photos().order_by("-updated_at", "-id")
         return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
 
 
@@ -48,7 +51,7 @@ class CaseListView(FilterView):
     context_object_name = "cases"
 
     def get_queryset(self):
-        return Case.objects.published().with_primary_photo()
+        return Case.objects.published().with_visible_photos()
 
     def is_partial(self):
         return self.request.headers.get("X-Requested-With") == "fetch"
@@ -87,7 +90,7 @@ class CaseDetailView(CasePageMixin, DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        return Case.objects.visible_to(user).with_primary_photo(user)
+        return Case.objects.visible_to(user).with_visible_photos(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -102,7 +105,7 @@ class CaseTipView(CasePageMixin, CreateView):
     form_class = TipForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.case = get_object_or_404(Case.objects.published().with_primary_photo(), slug=kwargs["slug"])
+        self.case = get_object_or_404(Case.objects.published().with_visible_photos(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -141,9 +144,28 @@ class ResourceListView(ListView):
 
 
 class SubmitCaseView(LoginRequiredMixin, FormView):
+    """A member's new case; photos that passed the checks are kept staged when the form has errors."""
+
     form_class = CaseSubmissionForm
     template_name = "listings/submit.html"
     success_url = reverse_lazy("accounts:submissions")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "member": self.request.user}
+
+    def form_invalid(self, form):
+        if form.accepted_photos:
+            try:
+                form.keep_staged(stage_photos(owner=self.request.user, photos=form.accepted_photos))
+            except StagingFailed:
+                form.add_error(
+                    None,
+                    ValidationError(
+                        _("We could not keep your photos just now; please choose them again."),
+                        code="staging_unavailable",
+                    ),
+                )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         try:
@@ -151,20 +173,24 @@ class SubmitCaseView(LoginRequiredMixin, FormView):
                 by=self.request.user,
                 fields=form.submission_fields(),
                 photos=[(photo, "") for photo in form.cleaned_data["photos"]],
+                staged=form.cleaned_data["staged"],
             )
         except SubmissionFailed:
             form.add_error(
                 None,
                 ValidationError(
-                    "We could not store your photos just now. Nothing was saved; please try again in a few minutes.",
+                    _("We could not store your photos just now. Nothing was saved; please try again in a few minutes."),
                     code="storage_unavailable",
                 ),
             )
-            return self.form_invalid(form)
+            return super().form_invalid(form)
         messages.success(
             self.request,
-            f"Thank you. The case of {case.full_name} was sent for review; "
-            "it will appear on the site once a moderator has published it.",
+            _(
+                "Thank you. The case of %(name)s was sent for review; "
+                "it will appear on the site once a moderator has published it."
+            )
+            % {"name": case.full_name},
         )
         return super().form_valid(form)
 

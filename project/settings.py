@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "staging",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -154,22 +155,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # takes the instance role, or the standard AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    MEDIA_STORAGE = {
+
+
+def s3_media_storage(bucket_name, **options):
+    """The media storage on a private S3 bucket; the S3 tests configure theirs with it too."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "bucket_name": bucket_name,
             "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "querystring_expire": 300,
             "signature_version": "s3v4",
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "private, max-age=300"},
+            **options,
         },
     }
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = s3_media_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default=None),
+        region_name=env("AWS_S3_REGION_NAME", default=None),
+        querystring_expire=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+        addressing_style=env("AWS_S3_ADDRESSING_STYLE", default=None),
+    )
 else:
     MEDIA_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -195,6 +207,8 @@ SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", default=25 
 # Rejected submissions and their media are deleted this many days after rejection
 # (manage.py purge_rejected, run daily by lostinnl-purge.timer).
 REJECTED_RETENTION_DAYS = env.int("REJECTED_RETENTION_DAYS", default=90)
+# Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
+STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -214,6 +228,8 @@ SITE_NAME = "LostInNL"
 # Where the site is reached from outside; used for links in e-mails sent outside a request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LISTINGS_PAGE_SIZE = 24
+# Only `make bench` turns this on: /bench/bare/ answers "ok", its yardstick for the pages.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 LOGGING = {
     "version": 1,
@@ -298,6 +314,10 @@ CONTENT_SECURITY_POLICY = {
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.
+# Behind the load balancer the host's Nginx has already replaced the balancer's address with
+# the client's (set_real_ip_from in deploy/nginx/lostinnl.conf), and it is the only peer
+# Gunicorn's unix socket has, so the default fits every topology; list the balancer's
+# subnets here only if Gunicorn ever listens on TCP behind it.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 # Rate limits on POSTs, by URL name (project/ratelimit.py); RATELIMITS in the
@@ -324,6 +344,20 @@ AXES_CLIENT_IP_CALLABLE = "project.ratelimit.client_ip"
 AXES_USERNAME_CALLABLE = "project.auth_backends.lockout_username"
 AXES_VERBOSE = False
 AUTHENTICATION_BACKENDS = ["project.auth_backends.LockoutBackend"]
+# Failed log-ins are counted in the database, which every web host shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# Sessions in the database: a member logged in through one host is logged in on all of them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# More than one web host behind a load balancer (the scaled topology sets MULTI_HOST=true):
+# any request may reach any host, so start-up fails, with one line saying what to change,
+# while photos, the cache or the database would stay on one host (project/hosts.py).
+MULTI_HOST = env.bool("MULTI_HOST", default=False)
+if MULTI_HOST:
+    from .hosts import require_shared_state
+
+    require_shared_state(databases=DATABASES, storages=STORAGES, caches=CACHES)
 
 # Form widgets and fields render through TEMPLATES, so templates/ can hold
 # form templates (templates/includes/honeypot_field.html).

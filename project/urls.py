@@ -1,13 +1,14 @@
 """Root URLs: the public site, accounts and the admin back office in each language, and the health probe.
 
 English pages are at /…, French ones at /fr/… (`i18n_patterns`, no prefix for the default language). The
-admin follows the same rule, so a moderator reads it in French at /fr/<ADMIN_URL>. The probe and the
-favicon have no language and stay outside.
+admin follows the same rule, so a moderator reads it in French at /fr/<ADMIN_URL>. The probe, the
+favicon and a submission's staged photos have no language and stay outside.
 """
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -27,6 +28,7 @@ def favicon(request):
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("submit/photos/", include("staging.urls")),
     *i18n_patterns(
         path("", HomeView.as_view(), name="home"),
         path("", include("listings.urls")),
@@ -36,6 +38,14 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+if settings.BENCH_BARE_VIEW:
+
+    def bench_bare(request):
+        """The benchmark's yardstick (scripts/bench.py): the whole middleware stack, no page."""
+        return HttpResponse("ok", content_type="text/plain")
+
+    urlpatterns.append(path("bench/bare/", bench_bare))
 
 # A database outage anywhere in a request answers a styled 503 (project/errors.py).
 handler500 = "project.errors.server_error"

@@ -166,6 +166,44 @@ def test_shipped_nginx_site_passes_nginx_t_for_a_real_domain(tmp_path):
     assert "server_name example.org www.example.org;" in site
 
 
+def test_site_behind_a_balancer_passes_nginx_t_and_trusts_only_the_balancer(tmp_path):
+    require_tool(shutil.which("nginx"), "nginx is not installed (apt-get install nginx)")
+    loopback = _nginx_script("loopback")
+    cert, key = loopback.make_certificate(tmp_path, "example.org")
+    site = _nginx_script("render").render(
+        _nginx_site(),
+        domain="example.org",
+        certificate=str(cert),
+        certificate_key=str(key),
+        log_dir=str(tmp_path),
+        balancer=["10.20.0.0/24", "10.20.1.0/24"],
+    )
+    nginx_conf = loopback.write_nginx_conf(tmp_path, site)
+
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(nginx_conf), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert re.findall(r"^set_real_ip_from (\S+);", site, re.M) == ["10.20.0.0/24", "10.20.1.0/24"]
+    assert "real_ip_recursive on;" in site
+    # The balancer may connect without SNI: the site's server takes every handshake.
+    assert "ssl_reject_handshake" not in site
+    assert "listen 443 ssl http2 default_server;" in site
+
+
+def test_site_on_its_own_trusts_no_forwarding_header():
+    site = _nginx_script("render").render(_nginx_site())
+
+    assert not re.search(r"^\s*set_real_ip_from", site, re.M)
+    assert "ssl_reject_handshake on;" in site
+    # What reaches the application is the one address Nginx decided on.
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in site
+    assert "proxy_set_header X-Real-IP $remote_addr;" in site
+
+
 def test_json_policies_and_agent_configuration_are_valid_json():
     for path in (DEPLOY / "aws").glob("*.json"):
         json.loads(path.read_text())

@@ -125,3 +125,10 @@ def test_login_page_names_the_site_not_the_host(client):
     page = response.content.decode()
     assert "<title>Log in · LostInNL</title>" in page
     assert "testserver" not in page
+
+
+def test_sent_from_submit_the_page_says_why(client):
+    response = client.get(reverse("login"), {"next": reverse("listings:submit")})
+
+    assert "Log in or sign up to submit a case." in response.content.decode()
+    assert "Log in or sign up to submit a case." not in client.get(reverse("login")).content.decode()

@@ -26,6 +26,9 @@ SHIPPED_SOCKET = "/run/lostinnl/gunicorn.sock"
 SHIPPED_LOG_DIR = "/var/log/nginx"
 SHIPPED_ACME_ROOT = "/var/www/letsencrypt"
 SHIPPED_REDIRECT = "return 301 https://$host$request_uri;"
+SHIPPED_REAL_IP_HEADER = "real_ip_header X-Forwarded-For;"
+# The catch-all HTTPS server that refuses a handshake naming another host.
+REJECT_HANDSHAKE = re.compile(r"server \{\n\s*listen 443 ssl default_server;.*?ssl_reject_handshake on;\n\}\n\n", re.S)
 
 
 class RenderError(ValueError):
@@ -53,8 +56,15 @@ def render(
     certificate=None,
     certificate_key=None,
     ipv6=True,
+    balancer=None,
 ):
-    """Return the site configuration with the given values in place of the shipped ones."""
+    """Return the site configuration with the given values in place of the shipped ones.
+
+    `balancer`, a list of addresses or networks, is for a host behind a load balancer:
+    connections from them may name the client, and the site's HTTPS server answers any
+    handshake, since a balancer may connect without naming the host (SNI) and checks
+    the host's health by its address. Only the balancer can reach such a host.
+    """
     names = server_names or [domain, f"www.{domain}"]
     text = _replace(text, SHIPPED_SERVER_NAME, f"server_name {' '.join(names)};", what="server names")
     text = _replace(
@@ -76,6 +86,16 @@ def render(
     text = _replace(text, SHIPPED_LOG_DIR + "/", log_dir.rstrip("/") + "/", what="log folder")
     text = _replace(text, SHIPPED_ACME_ROOT, acme_root, what="ACME challenge folder")
 
+    if balancer:
+        trusted = "".join(f"set_real_ip_from {address};\n" for address in dict.fromkeys(balancer))
+        text = _replace(text, SHIPPED_REAL_IP_HEADER, trusted + SHIPPED_REAL_IP_HEADER, what="real IP header")
+        text, count = REJECT_HANDSHAKE.subn("", text)
+        if count != 1:
+            raise RenderError("the ssl_reject_handshake default server: not found")
+        text = _replace(text, "listen 443 ssl http2;", "listen 443 ssl http2 default_server;", what="HTTPS listen")
+        text = _replace(
+            text, "listen [::]:443 ssl http2;", "listen [::]:443 ssl http2 default_server;", what="HTTPS listen"
+        )
     if not ipv6:
         text, count = re.subn(r"^\s*listen \[::\]:\d+[^\n]*\n", "", text, flags=re.MULTILINE)
         if not count:
@@ -113,6 +133,12 @@ def main(argv=None):
     parser.add_argument("--certificate", help="instead of Certbot's fullchain.pem for the domain")
     parser.add_argument("--certificate-key", help="instead of Certbot's privkey.pem for the domain")
     parser.add_argument("--no-ipv6", dest="ipv6", action="store_false", help="drop the [::] listen lines")
+    parser.add_argument(
+        "--balancer",
+        action="append",
+        metavar="CIDR",
+        help="the load balancer's subnet (repeatable): trusted to name the client, any handshake answered",
+    )
     options = vars(parser.parse_args(argv))
     try:
         sys.stdout.write(render(TEMPLATE.read_text(), **options))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.tests.factories import StaffFactory, UserFactory
 from listings import moderation
 from listings.case_csv import COLUMNS
-from listings.models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState
+from listings.models import REQUIRED_FIELDS, AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState
 from listings.tests.factories import CaseFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,10 @@ def test_export_then_import_round_trips_cases_with_their_states(tmp_path):
     assert entries.count() == 3
     assert {entry.actor for entry in entries} == {moderator}
     assert all("cases.csv, line " in entry.note for entry in entries)
+    reviews = AuditEntry.objects.filter(action__in=[AuditAction.PUBLISHED, AuditAction.REJECTED], actor=moderator)
+    assert sorted(reviews.values_list("case__slug", "to_value")) == sorted(
+        [(published.slug, ReviewState.PUBLISHED), (rejected.slug, ReviewState.REJECTED)]
+    )
 
 
 def test_export_filters_by_review_state():
@@ -227,15 +231,7 @@ def test_import_dry_run_validates_and_writes_nothing(tmp_path):
 
 
 def test_import_of_minimal_columns_uses_defaults_and_keeps_unicode(tmp_path):
-    columns = [
-        "first_name",
-        "last_name",
-        "age_at_disappearance",
-        "last_seen_date",
-        "last_seen_place",
-        "region",
-        "circumstances",
-    ]
+    columns = REQUIRED_FIELDS
     row = {name: valid_row()[name] for name in columns}
     path = write_csv(tmp_path, [row], columns=columns)
 
@@ -256,6 +252,7 @@ def test_import_of_minimal_columns_uses_defaults_and_keeps_unicode(tmp_path):
     [
         ("", "the file is empty"),
         ("name,age\nA,1\n", "missing column(s): age_at_disappearance"),
+        (",".join(name for name in COLUMNS if name != "circumstances") + "\n", "missing column(s): circumstances"),
         (",".join(COLUMNS) + ",favourite_colour\n", "unknown column(s): favourite_colour"),
     ],
 )

@@ -1,13 +1,15 @@
 """Every public form rejects bad input with a clear message, never a server error."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from listings.models import Case, ContactMessage, Tip
+from listings.models import REQUIRED_FIELDS, Case, ContactMessage, Tip
 from listings.tests.factories import CaseFactory, uploaded_jpeg
 from listings.tests.helpers import case_url, error_codes, submission_data, tip_url
 
@@ -135,16 +137,7 @@ def test_submit_without_anything_lists_every_required_field(member_client):
 
     assert response.status_code == 200
     form = response.context["form"]
-    for field in [
-        "first_name",
-        "last_name",
-        "age_at_disappearance",
-        "last_seen_date",
-        "last_seen_place",
-        "region",
-        "circumstances",
-        "photos",
-    ]:
+    for field in [*REQUIRED_FIELDS, "photos"]:
         assert "required" in error_codes(form, field), field
     assert not Case.objects.exists()
 
@@ -185,3 +178,25 @@ def test_too_many_photos_are_refused(member_client, settings):
     assert response.status_code == 200
     assert "too_many_photos" in error_codes(response.context["form"], "photos")
     assert not Case.objects.exists()
+
+
+def test_submit_form_is_grouped_and_explains_the_file_number(member_client):
+    html = member_client.get(reverse("listings:submit")).content.decode()
+
+    legends = re.findall(r"<legend>(.*?)</legend>", html)
+    assert legends == ["The person", "Last seen", "Police contact", "Photos"]
+    assert "Moderators use it to confirm the case with the police" in html
+
+
+def test_last_seen_date_cannot_be_picked_in_the_future(member_client):
+    html = member_client.get(reverse("listings:submit")).content.decode()
+
+    assert re.search(rf'name="last_seen_date"[^>]*max="{timezone.localdate().isoformat()}"', html)
+
+
+def test_sex_has_no_answer_chosen_until_the_member_chooses(member_client):
+    html = member_client.get(reverse("listings:submit")).content.decode()
+
+    assert '<option value="" selected>' in html
+    response = member_client.post(reverse("listings:submit"), submission_data(sex="", photos=[uploaded_jpeg()]))
+    assert "required" in error_codes(response.context["form"], "sex")

@@ -128,3 +128,17 @@ def test_a_deleted_photo_keeps_its_key_in_the_audit_trail(moderator):
 
     entry = AuditEntry.objects.get(action=AuditAction.DELETED)
     assert (entry.actor, entry.field, entry.from_value, entry.photo) == (moderator, "photo", str(key), None)
+
+
+def test_a_photo_of_a_rejected_case_cannot_be_published(moderator):
+    case = CaseFactory()
+    photo = PhotoFactory(case=case, review_state=ReviewState.REJECTED)
+    moderation.reject(case, by=moderator, notify=False)
+
+    with pytest.raises(ValidationError) as excinfo:
+        moderation.publish_photo(photo, by=moderator)
+
+    assert excinfo.value.code == "case_rejected"
+    photo.refresh_from_db()
+    assert photo.review_state == ReviewState.REJECTED
+    assert not AuditEntry.objects.filter(action=AuditAction.PHOTO_PUBLISHED).exists()

@@ -46,6 +46,8 @@ def test_hidden_case_page_is_shown_to_its_submitter_with_a_banner(client, hidden
     assert response.status_code == 200
     html = response.content.decode()
     assert "Only you and the moderators can see this page" in html
+    banner = "A moderator did not publish this case" if hidden_case.is_rejected else "This case is not public yet"
+    assert banner in html
     assert '<meta name="robots" content="noindex">' in html
     assert "Share information" not in html  # no tips or sharing before publication
 

@@ -142,3 +142,24 @@ def test_failed_storage_leaves_no_case_and_no_file(member_client, monkeypatch):
     assert len(calls) == 2
     assert not Case.objects.exists() and not Photo.objects.exists() and not AuditEntry.objects.exists()
     assert stored_files() == []
+
+
+def test_a_bug_while_storing_is_raised_as_a_bug_and_leaves_no_file(member_client, monkeypatch):
+    """Only storage failures become the "could not store" message; a bug still cleans up what was stored."""
+    original_save = FileSystemStorage._save
+    calls = []
+
+    def buggy_save(self, name, content):
+        calls.append(name)
+        if len(calls) > 1:
+            raise ValueError("a bug")
+        return original_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", buggy_save)
+
+    with pytest.raises(ValueError, match="a bug"):
+        member_client.post(reverse("listings:submit"), submission_data(photos=[uploaded_jpeg()]))
+
+    assert len(calls) == 2
+    assert not Case.objects.exists() and not Photo.objects.exists() and not AuditEntry.objects.exists()
+    assert stored_files() == []

@@ -6,13 +6,11 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
+from listings.media import STORAGE_ERRORS, delete_stored_files
+from listings.models import Case, Photo
 from listings.moderation import record_deletion
-from listings.submissions import delete_stored_files
 
 
 def positive_days(value):
@@ -47,13 +45,7 @@ class Command(BaseCommand):
         verb = "would remove" if dry_run else "removing"
         leftovers = []
 
-        cases = (
-            Case.objects.filter(review_state=ReviewState.REJECTED)
-            .alias(rejected_at=Coalesce("reviewed_at", "updated_at"))
-            .filter(rejected_at__lt=cutoff)
-            .annotate(rejected_on=Coalesce("reviewed_at", "updated_at"))
-            .order_by("id")
-        )
+        cases = Case.objects.rejected_before(cutoff).order_by("id")
         for case in cases:
             names = [name for photo in case.photos.all() for name in photo.stored_names()]
             self.stdout.write(
@@ -66,20 +58,7 @@ class Command(BaseCommand):
                     case.delete()
                 leftovers += self._still_stored(names)
 
-        rejected_photo_at = Subquery(
-            AuditEntry.objects.filter(photo=OuterRef("pk"), action=AuditAction.PHOTO_REJECTED)
-            .values("photo")
-            .annotate(latest=Max("created_at"))
-            .values("latest")[:1]
-        )
-        photos = (
-            Photo.objects.filter(review_state=ReviewState.REJECTED)
-            .exclude(case__review_state=ReviewState.REJECTED)
-            .annotate(rejected_on=Coalesce(rejected_photo_at, "created_at"))
-            .filter(rejected_on__lt=cutoff)
-            .select_related("case")
-            .order_by("id")
-        )
+        photos = Photo.objects.rejected_before(cutoff).select_related("case").order_by("id")
         for photo in photos:
             names = photo.stored_names()
             self.stdout.write(
@@ -106,6 +85,6 @@ class Command(BaseCommand):
             try:
                 if default_storage.exists(name):
                     leftovers.append(name)
-            except Exception as error:
+            except STORAGE_ERRORS as error:
                 leftovers.append(f"{name} ({error})")
         return leftovers

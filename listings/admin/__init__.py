@@ -1,0 +1,17 @@
+"""The back office: the moderation queue, inboxes, resources and the read-only audit trail.
+
+One module per concern, as `django.contrib.admin` keeps `actions.py` apart from
+`options.py`. Review state and case status are read-only in every form here; they
+change only through `listings.moderation`, whose table of moves the actions and
+buttons read. Staff edits made through a change form are recorded field by field.
+Importing the modules registers their model admins.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import audit, cases, inbox, photos, resources  # noqa: F401  (registers the model admins)
+
+admin.site.site_header = _("LostInNL moderation")
+admin.site.site_title = _("LostInNL moderation")
+admin.site.index_title = _("Moderation queue, inboxes and resources")

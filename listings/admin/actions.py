@@ -1,0 +1,100 @@
+"""Moderation actions: one confirmation page with a note, built from `listings.moderation`'s table of moves."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import ValidationError
+from django.db.models import Case as Switch
+from django.db.models import Value, When
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import moderation
+from ..models import AuditEntry, ReviewState
+
+# Pending rows sort before everything else, so a changelist opens as a queue.
+PENDING_FIRST = Switch(When(review_state=ReviewState.PENDING, then=Value(0)), default=Value(1)).asc()
+
+
+class ModerationNoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note for the audit trail (optional)"),
+        required=False,
+        max_length=AuditEntry._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy("Why this change is made, e.g. “Confirmed with the RNC file officer”."),
+    )
+
+
+def moderate_with_note(modeladmin, request, queryset, *, move):
+    """Confirm a moderation move on an intermediate page, then make it for each object.
+
+    An object for which the move is not allowed is reported and skipped; the others still change.
+    """
+    change = getattr(moderation, move.name)
+    opts = modeladmin.model._meta
+    if request.POST.get("post") == "yes":
+        form = ModerationNoteForm(request.POST)
+        if form.is_valid():
+            note = form.cleaned_data["note"]
+            done, refused = 0, []
+            for obj in queryset:
+                try:
+                    change(obj, by=request.user, note=note)
+                except ValidationError as error:
+                    refused.append(f"{obj}: {' '.join(error.messages)}")
+                else:
+                    done += 1
+            if done:
+                modeladmin.message_user(
+                    request,
+                    _("%(done)s: %(count)d %(items)s.")
+                    % {"done": capfirst(move.done), "count": done, "items": model_ngettext(opts, done)},
+                    messages.SUCCESS,
+                )
+            for message in refused:
+                modeladmin.message_user(
+                    request, _("Not %(done)s: %(reason)s") % {"done": move.done, "reason": message}, messages.WARNING
+                )
+            return None
+    else:
+        form = ModerationNoteForm()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("%(done)s %(items)s?") % {"done": capfirst(move.done), "items": opts.verbose_name_plural},
+        "subtitle": None,
+        "verb": move.done,
+        "action_name": move.name,
+        "objects": queryset,
+        "form": form,
+        "opts": opts,
+        "app_label": opts.app_label,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/listings/moderation_confirmation.html", context)
+
+
+def moderation_actions(moves):
+    """One admin action per move of the table, named after its moderation function."""
+    return [_moderation_action(move) for move in moves.values()]
+
+
+def _moderation_action(move):
+    @admin.action(permissions=["moderate"], description=move.description)
+    def action(modeladmin, request, queryset):
+        return moderate_with_note(modeladmin, request, queryset, move=move)
+
+    action.__name__ = move.name
+    return action
+
+
+class ModerationActionsMixin:
+    """The `moderate` permission behind `@admin.action(permissions=["moderate"])`."""
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("listings.moderate_case")

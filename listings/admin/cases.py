@@ -1,0 +1,171 @@
+"""Cases in the admin: the moderation queue, the change form with its moderation buttons, audited edits."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import moderation
+from ..models import AuditAction, Case, Photo, ReviewState
+from .actions import PENDING_FIRST, ModerationActionsMixin, moderate_with_note, moderation_actions
+from .audit import AuditEntryInline, record_edits
+from .photos import PhotoInline
+
+REVIEW_FIELDS = [
+    "review_state",
+    "case_status",
+    "reviewed_by",
+    "reviewed_at",
+    "published_at",
+    "submitted_by",
+    "slug",
+    "is_demo",
+    "created_at",
+    "updated_at",
+]
+
+
+@admin.register(Case)
+class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    list_display = [
+        "full_name",
+        "region",
+        "last_seen_date",
+        "review_state",
+        "case_status",
+        "photo_count",
+        "submitted_by",
+        "updated_at",
+    ]
+    list_display_links = ["full_name"]
+    list_filter = ["review_state", "case_status", "region", "is_demo"]
+    search_fields = ["first_name", "last_name", "nickname", "last_seen_place", "police_file_number"]
+    date_hierarchy = "last_seen_date"
+    ordering = [PENDING_FIRST, "-updated_at", "-id"]
+    list_select_related = ["submitted_by"]
+    list_per_page = 50
+    # Changed only through listings.moderation, which records who did what.
+    readonly_fields = REVIEW_FIELDS
+    fieldsets = [
+        (_("Person"), {"fields": ["first_name", "last_name", "nickname", "age_at_disappearance", "sex"]}),
+        (
+            _("Physical description"),
+            {"fields": ["height_cm", "weight_kg", "eye_colour", "hair_colour", "distinguishing_features"]},
+        ),
+        (_("Last seen"), {"fields": ["last_seen_date", "last_seen_place", "region", "circumstances"]}),
+        (_("Police"), {"fields": ["police_file_number", "investigating_agency", "agency_phone"]}),
+        (
+            _("Review"),
+            {
+                "classes": ["collapse"],
+                "description": _("Changed only with the moderation actions, which record who did what."),
+                "fields": REVIEW_FIELDS,
+            },
+        ),
+    ]
+    inlines = [PhotoInline, AuditEntryInline]
+    actions = moderation_actions(moderation.CASE_MOVES)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(photo_count=Count("photos", distinct=True))
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def full_name(self, case):
+        return case.full_name
+
+    @admin.display(description=_("Photos"), ordering="photo_count")
+    def photo_count(self, case):
+        return case.photo_count
+
+    def view_on_site(self, case):
+        return case.get_absolute_url()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/moderate/<slug:action>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="listings_case_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, object_id, action):
+        """One case through the same confirmation page as the bulk actions."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404
+        move = moderation.CASE_MOVES.get(action)
+        if move is None or not move.allowed_for(case):
+            self.message_user(
+                request, gettext("That moderation action is not available for this case."), messages.WARNING
+            )
+            return redirect("admin:listings_case_change", case.pk)
+        response = moderate_with_note(self, request, Case.objects.filter(pk=case.pk), move=move)
+        return response or redirect("admin:listings_case_change", case.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        if case is not None and self.has_moderate_permission(request):
+            extra_context = {
+                "moderation_links": [
+                    (reverse("admin:listings_case_moderate", args=[case.pk, move.name]), move.label)
+                    for move in moderation.moves_for(case)
+                ],
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        pending_photos = Photo.objects.filter(review_state=ReviewState.PENDING)
+        photo_changelist = reverse("admin:listings_photo_changelist")
+        extra_context = {
+            "pending_cases": Case.objects.pending().count(),
+            "pending_photos": pending_photos.count(),
+            "pending_cases_url": f"?review_state__exact={ReviewState.PENDING}",
+            "pending_photos_url": f"{photo_changelist}?review_state__exact={ReviewState.PENDING}",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # changeform_view runs in a transaction: the edit and its audit rows commit together.
+        super().save_model(request, obj, form, change)
+        if change:
+            record_edits(obj, form, by=request.user)
+        else:
+            moderation.record(
+                obj,
+                action=AuditAction.SUBMITTED,
+                by=request.user,
+                field="review_state",
+                to_value=obj.review_state,
+                note="Created in the admin.",
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Photo:
+            for photo_form in formset.forms:
+                photo = photo_form.instance
+                if photo.pk is None:
+                    continue
+                if photo_form in formset.deleted_forms:
+                    moderation.record_deletion(photo, by=request.user)
+                elif photo_form.has_changed():
+                    record_edits(form.instance, photo_form, by=request.user, prefix="photo.", photo=photo)
+        super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        moderation.record_deletion(obj, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for case in queryset:
+            moderation.record_deletion(case, by=request.user)
+        super().delete_queryset(request, queryset)
