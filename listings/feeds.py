@@ -1,4 +1,4 @@
-"""RSS feed of published cases; it starts from `Case.objects.published()` like every public page."""
+"""RSS feed of open appeals: `Case.objects.appealing()`, so found and withdrawn cases drop out of it."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
@@ -15,7 +15,7 @@ class LatestCasesFeed(Feed):
     description = "Cases published on LostInNL, newest first."
 
     def items(self):
-        return Case.objects.published().order_by("-published_at", "-id")[:FEED_SIZE]
+        return Case.objects.appealing().order_by("-published_at", "-id")[:FEED_SIZE]
 
     def item_title(self, case):
         return f"{case.get_case_status_display()}: {case.full_name}"

@@ -9,16 +9,18 @@ a photo's visibility is its case's, narrowed to published photos for the public.
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from .images import THUMBNAIL_SIZE
 
@@ -27,6 +29,8 @@ class ReviewState(models.TextChoices):
     PENDING = "pending", "Pending review"
     PUBLISHED = "published", "Published"
     REJECTED = "rejected", "Rejected"
+    # Once public, now taken off the site (found and past its retention period, or taken down by staff).
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class CaseStatus(models.TextChoices):
@@ -61,15 +65,44 @@ def case_visibility(user=None, *, via="", public=None):
         return published
     if user.is_staff:
         return Q()
-    return published | Q(**{f"{via}submitted_by": user})
+    # A withdrawn case is gone for its submitter too.
+    own = Q(**{f"{via}submitted_by": user}) & ~Q(**{f"{via}review_state": ReviewState.WITHDRAWN})
+    return published | own
 
 
 class CaseQuerySet(models.QuerySet):
     def published(self):
+        """Every case the public may open: missing ones, and found ones until they are withdrawn."""
         return self.filter(case_visibility())
+
+    def appealing(self):
+        """Published cases still asking for help: the only ones listed by default, fed, mapped, shared or postered."""
+        return self.published().filter(case_status=CaseStatus.MISSING)
 
     def pending(self):
         return self.filter(review_state=ReviewState.PENDING)
+
+    def withdrawn(self):
+        return self.filter(review_state=ReviewState.WITHDRAWN)
+
+    def due_for_withdrawal(self, now=None):
+        """Found cases published for longer than FOUND_CASE_RETENTION_DAYS since being found.
+
+        A case that staff restored after it was withdrawn as found stays until staff take it down.
+        """
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.FOUND_CASE_RETENTION_DAYS)
+        return (
+            self.published()
+            .filter(case_status=CaseStatus.FOUND, found_at__lte=cutoff)
+            .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__lt=F("found_at")))
+        )
+
+    def needs_confirmation(self, now=None):
+        """Open appeals not confirmed with the police (or published) in the last CASE_CONFIRMATION_DAYS."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.CASE_CONFIRMATION_DAYS)
+        return self.appealing().alias(checked_at=Coalesce("confirmed_at", "published_at")).filter(checked_at__lt=cutoff)
 
     def rejected_before(self, cutoff):
         """Rejected cases whose rejection (their review time, else their last update) is older than `cutoff`."""
@@ -145,7 +178,25 @@ class Case(models.Model):
         related_name="reviewed_cases",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(
+        _("reason for the submitter"),
+        max_length=2000,
+        blank=True,
+        editable=False,
+        help_text=_("Written for the member who submitted the case and shown to them; the audit note stays private."),
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    found_at = models.DateTimeField(_("found on"), null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(
+        _("details last confirmed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When staff last checked with the police that the person is still missing."),
+    )
+    withdrawn_at = models.DateTimeField(
+        _("last withdrawn"), null=True, blank=True, editable=False, help_text=_("When it was last taken off the site.")
+    )
     is_demo = models.BooleanField(default=False, editable=False, help_text="Fictional case from seed_demo.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -202,6 +253,22 @@ class Case(models.Model):
     @property
     def is_found(self):
         return self.case_status == CaseStatus.FOUND
+
+    @property
+    def is_withdrawn(self):
+        return self.review_state == ReviewState.WITHDRAWN
+
+    @property
+    def is_appealing(self):
+        return self.is_published and not self.is_found
+
+    @property
+    def age_now(self):
+        """The person's age today, from their age when last seen and the years since (at least that age)."""
+        today = timezone.localdate()
+        seen = self.last_seen_date
+        years = today.year - seen.year - ((today.month, today.day) < (seen.month, seen.day))
+        return self.age_at_disappearance + max(0, years)
 
     @property
     def primary_photo(self):
@@ -331,23 +398,65 @@ class Photo(models.Model):
         return [name for name in (self.image.name, self.thumbnail.name) if name]
 
 
+class TipState(models.TextChoices):
+    NEW = "new", _("New")
+    READ = "read", _("Read")
+    FORWARDED = "forwarded", _("Forwarded to police")
+    CLOSED = "closed", _("Closed")
+
+
+class TipQuerySet(models.QuerySet):
+    def open(self):
+        """Tips nobody has forwarded or closed yet: what the moderators' desk counts."""
+        return self.filter(state__in=[TipState.NEW, TipState.READ])
+
+
+def _staff_member(related_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name=related_name,
+    )
+
+
 class Tip(models.Model):
-    """Information a visitor sends about a case; only staff ever read it."""
+    """Information a visitor sends about a case; only staff ever read it.
+
+    Its `state` (new, read, forwarded, closed) and who moved it there when change only
+    through `listings.moderation`, each move with its audit row.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tips")
     message = models.TextField(max_length=5000)
     name = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    handled = models.BooleanField(default=False)
+    state = models.CharField(_("state"), max_length=10, choices=TipState.choices, default=TipState.NEW, editable=False)
+    read_by = _staff_member("+")
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True, editable=False)
+    forwarded_by = _staff_member("+")
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True, editable=False)
+    forwarded_to_agency = models.CharField(_("forwarded to (agency)"), max_length=120, blank=True, editable=False)
+    forwarded_to_officer = models.CharField(_("forwarded to (officer)"), max_length=120, blank=True, editable=False)
+    closed_by = _staff_member("+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    staff_note = models.TextField(_("staff note"), max_length=2000, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TipQuerySet.as_manager()
+
     class Meta:
-        ordering = ["handled", "-created_at"]
-        indexes = [models.Index(fields=["handled", "-created_at"], name="tip_handled_idx")]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="tip_state_idx")]
 
     def __str__(self):
-        return f"Tip about {self.case} ({self.created_at:%Y-%m-%d})"
+        return _("Tip about %(case)s (%(date)s)") % {
+            "case": self.case,
+            "date": f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else "",
+        }
 
 
 class ResourceCategory(models.Model):
@@ -404,6 +513,15 @@ class AuditAction(models.TextChoices):
     EDITED = "edited", "Edited by staff"
     IMPORTED = "imported", "Imported"
     DELETED = "deleted", "Deleted"
+    TAKEN_DOWN = "taken_down", _("Taken down")
+    RESTORED = "restored", _("Restored")
+    CONFIRMED = "confirmed", _("Confirmed with police")
+    RESUBMITTED = "resubmitted", _("Edited by the submitter")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the submitter")
+    TIP_READ = "tip_read", _("Tip read")
+    TIP_FORWARDED = "tip_forwarded", _("Tip forwarded")
+    TIP_CLOSED = "tip_closed", _("Tip closed")
+    TIP_REOPENED = "tip_reopened", _("Tip reopened")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -420,6 +538,7 @@ class AuditEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
     case_label = models.CharField(max_length=200, help_text="The case as it was named, kept if it is deleted.")
     photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    tip = models.ForeignKey(Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     field = models.CharField(max_length=60, blank=True)

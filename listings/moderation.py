@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications
-from .models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState
+from .models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState, Tip, TipState
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,12 @@ class Move:
     label: str
     done: str
     description: str
+    # Further (field, allowed values) conditions, e.g. only a missing person's case is confirmed.
+    also_requires: tuple = ()
 
     def allowed_for(self, obj):
-        return getattr(obj, self.field) in self.allowed_from
+        conditions = ((self.field, self.allowed_from), *self.also_requires)
+        return all(getattr(obj, field) in allowed for field, allowed in conditions)
 
 
 def _moves(*moves):
@@ -93,6 +97,37 @@ CASE_MOVES = _moves(
         _("marked missing"),
         _("Mark selected cases missing again"),
     ),
+    Move(
+        "confirm",
+        "review_state",
+        ReviewState.PUBLISHED,
+        frozenset({ReviewState.PUBLISHED}),
+        AuditAction.CONFIRMED,
+        _("Confirm with police"),
+        _("confirmed with police"),
+        _("Confirm selected cases with police (still missing)"),
+        also_requires=(("case_status", frozenset({CaseStatus.MISSING})),),
+    ),
+    Move(
+        "take_down",
+        "review_state",
+        ReviewState.WITHDRAWN,
+        frozenset({ReviewState.PUBLISHED}),
+        AuditAction.TAKEN_DOWN,
+        _("Take down"),
+        _("taken down"),
+        _("Take down selected cases (410 Gone at once)"),
+    ),
+    Move(
+        "restore",
+        "review_state",
+        ReviewState.PUBLISHED,
+        frozenset({ReviewState.WITHDRAWN}),
+        AuditAction.RESTORED,
+        _("Restore"),
+        _("restored"),
+        _("Restore selected cases"),
+    ),
 )
 
 PHOTO_MOVES = _moves(
@@ -119,16 +154,62 @@ PHOTO_MOVES = _moves(
 )
 
 
+# A tip's chain: read, forwarded to the police (perhaps again, to another agency), closed, reopened.
+TIP_MOVES = _moves(
+    Move(
+        "mark_tip_read",
+        "state",
+        TipState.READ,
+        frozenset({TipState.NEW}),
+        AuditAction.TIP_READ,
+        _("Mark read"),
+        _("marked read"),
+        _("Mark selected tips read"),
+    ),
+    Move(
+        "forward_tip",
+        "state",
+        TipState.FORWARDED,
+        frozenset({TipState.NEW, TipState.READ, TipState.FORWARDED}),
+        AuditAction.TIP_FORWARDED,
+        _("Forward to police"),
+        _("forwarded"),
+        _("Forward selected tips to police"),
+    ),
+    Move(
+        "close_tip",
+        "state",
+        TipState.CLOSED,
+        frozenset({TipState.NEW, TipState.READ, TipState.FORWARDED}),
+        AuditAction.TIP_CLOSED,
+        _("Close"),
+        _("closed"),
+        _("Close selected tips"),
+    ),
+    Move(
+        "reopen_tip",
+        "state",
+        TipState.READ,
+        frozenset({TipState.CLOSED}),
+        AuditAction.TIP_REOPENED,
+        _("Reopen"),
+        _("reopened"),
+        _("Reopen selected tips"),
+    ),
+)
+
+
 def moves_for(case):
     """The moves allowed for `case` now, in the table's order."""
     return [move for move in CASE_MOVES.values() if move.allowed_for(case)]
 
 
-def record(case, *, action, by=None, field="", from_value="", to_value="", note="", photo=None):
+def record(case, *, action, by=None, field="", from_value="", to_value="", note="", photo=None, tip=None):
     return AuditEntry.objects.create(
         case=case,
         case_label=str(case)[:200],
         photo=photo,
+        tip=tip,
         actor=by,
         action=action,
         field=field,
@@ -167,7 +248,12 @@ def _set_review_state(case, move, *, by, note, notify=False):
         locked.reviewed_at = now
         if move.to == ReviewState.PUBLISHED and locked.published_at is None:
             locked.published_at = now
-        locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
+        if move.to == ReviewState.WITHDRAWN:
+            # Kept on restore: a found case staff restored is not withdrawn again by withdraw_found.
+            locked.withdrawn_at = now
+        locked.save(
+            update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "withdrawn_at", "updated_at"]
+        )
         record(locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note)
         _settle_pending_photos(locked, move.to, by=by)
         if notify:
@@ -195,8 +281,21 @@ def _settle_pending_photos(case, new_state, *, by):
         )
 
 
+REFRESHED_FIELDS = (
+    "review_state",
+    "case_status",
+    "reviewed_by",
+    "reviewed_at",
+    "published_at",
+    "found_at",
+    "confirmed_at",
+    "withdrawn_at",
+    "updated_at",
+)
+
+
 def _refresh(case, locked):
-    for field in ("review_state", "case_status", "reviewed_by", "reviewed_at", "published_at", "updated_at"):
+    for field in REFRESHED_FIELDS:
         setattr(case, field, getattr(locked, field))
 
 
@@ -215,6 +314,41 @@ def unpublish(case, *, by, note=""):
     return _set_review_state(case, CASE_MOVES["unpublish"], by=by, note=note)
 
 
+def take_down(case, *, by, note=""):
+    """Withdraw a published case at once: its page answers 410 Gone and it leaves every public surface."""
+    return _set_review_state(case, CASE_MOVES["take_down"], by=by, note=note)
+
+
+def restore(case, *, by, note=""):
+    """Put a withdrawn case back on the site as it was (found or missing)."""
+    return _set_review_state(case, CASE_MOVES["restore"], by=by, note=note)
+
+
+def confirm(case, *, by, note=""):
+    """Record that staff checked with the police that the person is still missing; the case stays as it is."""
+    move = CASE_MOVES["confirm"]
+    with transaction.atomic():
+        locked = _locked(case)
+        if not move.allowed_for(locked):
+            raise ValidationError(
+                _("Only a published case of a missing person can be confirmed."), code="invalid_transition"
+            )
+        old = locked.confirmed_at
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at", "updated_at"])
+        record(
+            locked,
+            action=move.audit,
+            by=by,
+            field="confirmed_at",
+            from_value=old.isoformat() if old else "",
+            to_value=locked.confirmed_at.isoformat(),
+            note=note,
+        )
+    _refresh(case, locked)
+    return case
+
+
 def _set_case_status(case, move, *, by, note):
     with transaction.atomic():
         locked = _locked(case)
@@ -226,7 +360,9 @@ def _set_case_status(case, move, *, by, note):
                 params={"status": locked.get_case_status_display().lower()},
             )
         locked.case_status = move.to
-        locked.save(update_fields=["case_status", "updated_at"])
+        # The date found starts the retention period after which withdraw_found takes the case down.
+        locked.found_at = timezone.now() if move.to == CaseStatus.FOUND else None
+        locked.save(update_fields=["case_status", "found_at", "updated_at"])
         record(locked, action=move.audit, by=by, field=move.field, from_value=old_status, to_value=move.to, note=note)
     _refresh(case, locked)
     return case
@@ -273,3 +409,85 @@ def publish_photo(photo, *, by, note=""):
 
 def reject_photo(photo, *, by, note=""):
     return _set_photo_state(photo, PHOTO_MOVES["reject_photo"], by=by, note=note)
+
+
+TIP_STAMPED_FIELDS = [
+    "state",
+    "read_by",
+    "read_at",
+    "forwarded_by",
+    "forwarded_at",
+    "forwarded_to_agency",
+    "forwarded_to_officer",
+    "closed_by",
+    "closed_at",
+    "staff_note",
+]
+
+
+def _move_tip(tip, move, *, by, note, audit_note="", **changes):
+    with transaction.atomic():
+        locked = Tip.objects.select_for_update().select_related("case").get(pk=tip.pk)
+        old_state = locked.state
+        if not move.allowed_for(locked):
+            raise ValidationError(
+                _("A tip that is %(state)s cannot be %(action)s."),
+                code="invalid_transition",
+                params={"state": locked.get_state_display().lower(), "action": move.done},
+            )
+        now = timezone.now()
+        if locked.read_at is None:
+            # Whoever forwards or closes a tip has read it.
+            locked.read_by, locked.read_at = by, now
+        for field, value in changes.items():
+            setattr(locked, field, value(now) if callable(value) else value)
+        locked.state = move.to
+        if note:
+            locked.staff_note = note
+        locked.save(update_fields=TIP_STAMPED_FIELDS)
+        record(
+            locked.case,
+            action=move.audit,
+            by=by,
+            tip=locked,
+            field="tip.state",
+            from_value=old_state,
+            to_value=move.to,
+            note=" ".join(part for part in (audit_note, note) if part),
+        )
+    for field in TIP_STAMPED_FIELDS:
+        setattr(tip, field, getattr(locked, field))
+    return tip
+
+
+def mark_tip_read(tip, *, by, note=""):
+    """A staff member has read a new tip (opening it in the admin does this)."""
+    return _move_tip(tip, TIP_MOVES["mark_tip_read"], by=by, note=note)
+
+
+def forward_tip(tip, *, by, agency, officer="", note=""):
+    """Record that the tip was passed to a police agency (and perhaps one officer there)."""
+    agency, officer = agency.strip(), officer.strip()
+    if not agency:
+        raise ValidationError(_("Say which police agency the tip went to."), code="agency_required")
+    sent_to = f"{agency} ({officer})" if officer else agency
+    return _move_tip(
+        tip,
+        TIP_MOVES["forward_tip"],
+        by=by,
+        note=note,
+        audit_note=gettext("Forwarded to %(to)s.") % {"to": sent_to},
+        forwarded_by=by,
+        forwarded_at=lambda now: now,
+        forwarded_to_agency=agency[:120],
+        forwarded_to_officer=officer[:120],
+    )
+
+
+def close_tip(tip, *, by, note=""):
+    """Nothing more is to be done with the tip; `note` says what came of it."""
+    return _move_tip(tip, TIP_MOVES["close_tip"], by=by, note=note, closed_by=by, closed_at=lambda now: now)
+
+
+def reopen_tip(tip, *, by, note=""):
+    return _move_tip(tip, TIP_MOVES["reopen_tip"], by=by, note=note, closed_by=None, closed_at=None)

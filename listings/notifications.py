@@ -9,7 +9,7 @@ wrote to the team; tips are read in the admin.
 import logging
 
 from django.conf import settings
-from django.core.mail import mail_managers, send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -44,9 +44,19 @@ def review_decided(case):
         logger.exception("Could not e-mail the submitter of case %s about its review", case.pk)
 
 
-def _tell_managers(subject, body, about):
+def _tell_managers(subject, body, about, *, reply_to=None):
+    """`mail_managers`, with a Reply-To so that answering reaches whoever wrote to the team."""
+    if not settings.MANAGERS:
+        return
+    message = EmailMessage(
+        f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        body,
+        settings.SERVER_EMAIL,
+        [address for _name, address in settings.MANAGERS],
+        reply_to=reply_to,
+    )
     try:
-        mail_managers(subject, body)
+        message.send()
     except Exception:
         logger.exception("Could not e-mail the managers about %s", about)
 
@@ -69,4 +79,5 @@ def contact_received(message):
         f"Read and mark it handled in the admin: "
         f"{_absolute(reverse('admin:listings_contactmessage_change', args=[message.pk]))}\n",
         about=f"contact message {message.pk}",
+        reply_to=[message.email],
     )

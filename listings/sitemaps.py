@@ -1,4 +1,4 @@
-"""Sitemap of the public pages and the published cases (never anything else), in every language.
+"""Sitemap of the public pages and the open appeals (never a pending, rejected, found or withdrawn case).
 
 Each address is listed once per language with its hreflang alternates (and English as x-default).
 """
@@ -20,7 +20,7 @@ class CaseSitemap(TranslatedSitemap):
     priority = 0.8
 
     def items(self):
-        return Case.objects.published().order_by("-published_at", "-id")
+        return Case.objects.appealing().order_by("-published_at", "-id")
 
     def lastmod(self, case):
         return case.updated_at

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.published().with_visible_photos().order_by("-updated_at", "-id")
+        latest = Case.objects.appealing().with_visible_photos().order_by("-updated_at", "-id")
         return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
 
 
@@ -71,60 +73,63 @@ class CaseListView(FilterView):
         return response
 
 
-class CasePageMixin:
-    """What the case page shows, shared by the page itself and the tip form that re-renders it."""
+class CaseDetailView(DetailView):
+    """The case page. It holds nothing personal (the tip form has its own page), so visitors get it from the cache."""
 
     template_name = "listings/case_detail.html"
-
-    def get_case_context(self, case, tip_form):
-        return {
-            "case": case,
-            "photos": case.visible_photos,
-            "tip_form": tip_form,
-            "share_url": self.request.build_absolute_uri(case.get_absolute_url()),
-        }
-
-
-class CaseDetailView(CasePageMixin, DetailView):
     context_object_name = "case"
 
     def get_queryset(self):
         user = self.request.user
         return Case.objects.visible_to(user).with_visible_photos(user)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            if Case.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
+                return TemplateResponse(request, "listings/case_gone.html", status=410)
+            raise
+        if not self.object.is_appealing:
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        tip_form = TipForm() if self.object.is_published else None
-        context.update(self.get_case_context(self.object, tip_form))
-        return context
+        return super().get_context_data(
+            photos=self.object.visible_photos,
+            share_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
+            **kwargs,
+        )
 
 
-class CaseTipView(CasePageMixin, CreateView):
-    """A tip about a published case; it is stored for staff and never shown on the site."""
+class CaseTipView(CreateView):
+    """A tip about a published case; it is stored for staff and never shown on the site.
+
+    The form is on its own page, never cached, because it carries the visitor's CSRF token;
+    the case page links to it and stays the same for every visitor.
+    """
 
     form_class = TipForm
+    template_name = "listings/case_tip.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.case = get_object_or_404(Case.objects.published().with_visible_photos(), slug=kwargs["slug"])
+        self.case = get_object_or_404(Case.objects.appealing().with_visible_photos(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        return redirect(self.case)
 
     def form_valid(self, form):
         form.instance.case = self.case
         notifications.tip_received(form.save())
         messages.success(
             self.request,
-            "Thank you. Your information was sent privately to the registry’s staff, "
-            "who will pass it on to the police where it can help.",
+            _(
+                "Thank you. Your information was sent privately to the registry’s staff, "
+                "who will pass it on to the police where it can help."
+            ),
         )
         return redirect(self.case)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(self.get_case_context(self.case, context["form"]))
-        return context
+        return super().get_context_data(case=self.case, **kwargs)
 
 
 class PhotoView(View):

@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "pagecache",
     "staging",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the session, before CommonMiddleware (which may redirect to a URL with the language prefix).
     "django.middleware.locale.LocaleMiddleware",
+    # After the session (and locale) middleware, before CSRF and messages: see pagecache/pages.py.
+    "pagecache.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -207,6 +210,11 @@ SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", default=25 
 # Rejected submissions and their media are deleted this many days after rejection
 # (manage.py purge_rejected, run daily by lostinnl-purge.timer).
 REJECTED_RETENTION_DAYS = env.int("REJECTED_RETENTION_DAYS", default=90)
+# A found person's case stays up (saying so, without details) this many days, then
+# manage.py withdraw_found, run hourly by lostinnl-purge.timer, takes it off the site.
+FOUND_CASE_RETENTION_DAYS = env.int("FOUND_CASE_RETENTION_DAYS", default=30)
+# Open cases not confirmed with the police for this many days are flagged in the admin.
+CASE_CONFIRMATION_DAYS = env.int("CASE_CONFIRMATION_DAYS", default=90)
 # Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
 STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -225,6 +233,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 
 SITE_NAME = "LostInNL"
+# Mail to staff (managers, operators) says which site it comes from, not Django's "[Django]".
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Where the site is reached from outside; used for links in e-mails sent outside a request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LISTINGS_PAGE_SIZE = 24
@@ -312,6 +322,31 @@ CONTENT_SECURITY_POLICY = {
 # Caches: rate-limit counters must be shared by every Gunicorn worker, so
 # production sets CACHE_URL=redis://host:6379/1; the default is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+
+# Anonymous pages from the shared cache (pagecache/), invalidated by any change to public content.
+# Only in a cache every process shares: a per-process one would keep serving pages another worker's
+# change made stale, so with the local-memory default it is off unless PAGE_CACHE_SECONDS says otherwise.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS", default=0 if CACHES[PAGE_CACHE_ALIAS]["BACKEND"].endswith("LocMemCache") else 600
+)
+PAGE_CACHE_URL_NAMES = [
+    "home",
+    "listings:case_list",
+    "listings:case_detail",
+    "listings:resources",
+    "listings:feed",
+    "listings:sitemap",
+]
+# Models no public page shows: their changes leave the cached pages alone ("app.*" is a whole app).
+PAGE_CACHE_PRIVATE_MODELS = [
+    "sessions.session",
+    "admin.logentry",
+    "axes.*",
+    "listings.tip",
+    "listings.contactmessage",
+    "staging.stagedphoto",
+]
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.
 # Behind the load balancer the host's Nginx has already replaced the balancer's address with

@@ -38,7 +38,7 @@ function request()
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = cookie,
     ["Origin"] = origin,
-    ["Referer"] = origin .. "/listings/" .. slug .. "/",
+    ["Referer"] = origin .. "/listings/" .. slug .. "/tip/",
   }, body)
 end
 

@@ -131,16 +131,16 @@ def _run_baseline(origin, duration, connections, threads):
 def _run_wrk(stack, env, slugs, duration, connections, threads, baseline):
     """Check that a tip post goes through, then drive wrk at the stack and print what it measured."""
     origin, cert, tmp = stack.https_url, stack.certificate, stack.prefix
-    # A real CSRF pair, as a browser holds it after opening a case page.
+    # A real CSRF pair, as a browser holds it after opening a case's tip page.
     session = requests.Session()
     first = slugs.split(",")[0]
-    page = session.get(f"{origin}/listings/{first}/", verify=str(cert), timeout=10)
+    page = session.get(f"{origin}/listings/{first}/tip/", verify=str(cert), timeout=10)
     page.raise_for_status()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     check = session.post(
         f"{origin}/listings/{first}/tip/",
         data={"csrfmiddlewaretoken": token, "message": "Checking the tip form before the load test."},
-        headers={"Referer": f"{origin}/listings/{first}/", "Origin": origin},
+        headers={"Referer": f"{origin}/listings/{first}/tip/", "Origin": origin},
         allow_redirects=False,
         verify=str(cert),
         timeout=10,

@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 
-from listings.media import delete_stored_files
+from listings.media import STORAGE_ERRORS, stored_files_removed_on_error
 
 from .models import StagedPhoto
 
@@ -16,10 +16,12 @@ class StagingFailed(Exception):
 
 
 def stage_photos(*, owner, photos):
-    """Store processed `photos` [(ProcessedPhoto, original name)] for `owner`; all of them or none."""
-    stored = []
+    """Store processed `photos` [(ProcessedPhoto, original name)] for `owner`; all of them or none.
+
+    Only a failure of the media storage becomes `StagingFailed`; anything else is a bug.
+    """
     try:
-        with transaction.atomic():
+        with stored_files_removed_on_error() as stored, transaction.atomic():
             staged = []
             for processed, name in photos:
                 photo = StagedPhoto(
@@ -31,8 +33,7 @@ def stage_photos(*, owner, photos):
                 stored.append(photo.thumbnail.name)
                 photo.save()
                 staged.append(photo)
-    except Exception as error:
-        logger.exception("Staging photos for user %s failed; removing %d stored files", owner.pk, len(stored))
-        delete_stored_files(stored)
+    except STORAGE_ERRORS as error:
+        logger.exception("Keeping photos for user %s failed: the media storage failed", owner.pk)
         raise StagingFailed from error
     return staged

@@ -21,12 +21,30 @@ REVIEW_FIELDS = [
     "reviewed_by",
     "reviewed_at",
     "published_at",
+    "found_at",
+    "confirmed_at",
+    "withdrawn_at",
     "submitted_by",
     "slug",
     "is_demo",
     "created_at",
     "updated_at",
 ]
+
+
+class NeedsConfirmationFilter(admin.SimpleListFilter):
+    """Open appeals not checked with the police for CASE_CONFIRMATION_DAYS; they stay published."""
+
+    title = _("confirmation")
+    parameter_name = "confirmation"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Needs re-confirmation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.needs_confirmation()
+        return queryset
 
 
 @admin.register(Case)
@@ -42,7 +60,7 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
         "updated_at",
     ]
     list_display_links = ["full_name"]
-    list_filter = ["review_state", "case_status", "region", "is_demo"]
+    list_filter = ["review_state", "case_status", NeedsConfirmationFilter, "region", "is_demo"]
     search_fields = ["first_name", "last_name", "nickname", "last_seen_place", "police_file_number"]
     date_hierarchy = "last_seen_date"
     ordering = [PENDING_FIRST, "-updated_at", "-id"]
@@ -129,6 +147,8 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
             "pending_cases": Case.objects.pending().count(),
             "pending_photos": pending_photos.count(),
             "pending_cases_url": f"?review_state__exact={ReviewState.PENDING}",
+            "unconfirmed_cases": Case.objects.needs_confirmation().count(),
+            "unconfirmed_cases_url": f"?{NeedsConfirmationFilter.parameter_name}=due",
             "pending_photos_url": f"{photo_changelist}?review_state__exact={ReviewState.PENDING}",
             **(extra_context or {}),
         }

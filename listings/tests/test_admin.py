@@ -153,12 +153,12 @@ class TestPagesRenderForAModerator:
         assert response.status_code == 200
         assert "Royal Newfoundland Constabulary" in response.text
 
-    def test_tip_fields_are_read_only_except_handled(self, moderator_client):
+    def test_tip_fields_are_read_only_but_for_the_next_step(self, moderator_client):
         tip = TipFactory()
 
         form = moderator_client.get(change_url(tip)).context["adminform"].form
 
-        assert list(form.fields) == ["handled"]
+        assert list(form.fields) == ["move", "agency", "officer", "note"]
         assert moderator_client.get(reverse("admin:listings_tip_add")).status_code == 403
 
 
@@ -188,6 +188,8 @@ class TestBulkModeration:
                 AuditAction.MARKED_MISSING,
             ),
             ("unpublish", {"published": True}, "review_state", ReviewState.PENDING, AuditAction.UNPUBLISHED),
+            ("take_down", {"found": True}, "review_state", ReviewState.WITHDRAWN, AuditAction.TAKEN_DOWN),
+            ("restore", {"withdrawn": True}, "review_state", ReviewState.PUBLISHED, AuditAction.RESTORED),
         ],
     )
     def test_each_action_changes_state_through_moderation(
@@ -344,16 +346,6 @@ class TestAuditTrailIsReadOnly:
 
 
 class TestInboxes:
-    def test_mark_tips_handled_and_unhandled(self, moderator_client):
-        tips = [TipFactory(), TipFactory()]
-        url = changelist(Tip)
-        ids = [tip.pk for tip in tips]
-
-        moderator_client.post(url, {"action": "mark_handled", ACTION_CHECKBOX_NAME: ids})
-        assert Tip.objects.filter(handled=True).count() == 2
-        moderator_client.post(url, {"action": "mark_unhandled", ACTION_CHECKBOX_NAME: ids[:1]})
-        assert Tip.objects.filter(handled=True).count() == 1
-
     def test_unhandled_filter_on_contact_messages(self, moderator_client):
         ContactMessageFactory(handled=True)
         open_message = ContactMessageFactory(subject="Still open")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from listings.models import REQUIRED_FIELDS, Case, ContactMessage, Tip
+from listings.models import REQUIRED_FIELDS, Case, ContactMessage, Tip, TipState
 from listings.tests.factories import CaseFactory, uploaded_jpeg
 from listings.tests.helpers import case_url, error_codes, submission_data, tip_url
 
@@ -39,10 +39,10 @@ def test_tip_is_stored_privately_and_thanked(client, published_case):
     assert response.status_code == 302
     assert response["Location"] == case_url(published_case)
     tip = Tip.objects.get()
-    assert (tip.case, tip.message, tip.handled) == (
+    assert (tip.case, tip.message, tip.state) == (
         published_case,
         "I saw her at the Dominion on Topsail Road.",
-        False,
+        TipState.NEW,
     )
     assert "Thank you" in [str(m) for m in get_messages(response.wsgi_request)][0]
 
@@ -63,21 +63,24 @@ def test_tip_success_message_is_shown_on_the_case_page(client, published_case):
         ({"message": "x" * 5001}, "message", "max_length"),
     ],
 )
-def test_bad_tip_re_renders_case_page_with_errors(client, published_case, data, field, code):
+def test_bad_tip_re_renders_the_tip_page_with_errors(client, published_case, data, field, code):
     response = client.post(tip_url(published_case), data)
 
     assert response.status_code == 200
-    assert code in error_codes(response.context["tip_form"], field)
+    assert code in error_codes(response.context["form"], field)
     html = response.content.decode()
     assert "Please check the form." in html and 'aria-invalid="true"' in html
-    assert published_case.full_name in html  # still the case page
+    assert published_case.full_name in html  # still about the case
     assert not Tip.objects.exists()
 
 
-def test_tip_url_answers_get_with_the_case_page(client, published_case):
+def test_tip_page_shows_the_form_with_a_csrf_token(client, published_case):
     response = client.get(tip_url(published_case))
 
-    assert response.status_code == 302 and response["Location"] == case_url(published_case)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in html and 'name="message"' in html
+    assert published_case.full_name in html and case_url(published_case) in html
 
 
 def test_tip_about_unknown_case_is_404(client):

@@ -59,8 +59,9 @@ def render_everything(client, pages):
     pages.add("resources", client.get("/resources/"))
     pages.add("not found", client.get("/listings/no-such-case/"), status=404)
 
-    # Tip: with errors, then sent.
+    # Tip: its page, with errors, then sent.
     tip_url = f"{published.get_absolute_url()}tip/"
+    pages.add("tip", client.get(tip_url))
     pages.add("tip errors", client.post(tip_url, {"message": "short", "email": "not-an-address"}))
     pages.add("tip sent", client.post(tip_url, {"message": "Seen at the harbour on Sunday."}, follow=True))
 

@@ -90,6 +90,10 @@ def test_visitor_searches_filters_opens_a_case_and_sends_a_tip(tab, site):
     assert "Tobias Fogbottom" in image.get_attribute("alt")
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle())
 
+    # The tip form has its own page (the case page is the same for everyone, from the cache).
+    page.get_by_role("link", name="Send information").click()
+    page.wait_for_url(re.compile(r"/listings/[\w-]+/tip/$"))
+    tab.audit()
     # Too short: the error is announced next to the field, and nothing is stored.
     page.get_by_label("What do you know?").fill("saw him")
     page.get_by_role("button", name="Send information").click()

@@ -1,0 +1,111 @@
+"""Whole public pages for visitors without a session, kept in the shared cache under one content version.
+
+Every stored page's key contains the current *content version*, a random token kept
+in the same cache (Redis in production, so every worker and every host reads the
+same one). Any change to public content replaces the token (pagecache/signals.py),
+so every page stored before it is unreachable from the very next request, and
+expires by itself. A random token rather than a counter: if the cache evicts the
+version key, a new one can never bring old pages back.
+
+What is stored is the answer the view gave an anonymous visitor, only when nothing
+personal went into it: no cookie set (CSRF token, session, messages), no session
+change, status 200, nothing marked private.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+CONTENT_VERSION_KEY = "pagecache:content-version"
+HEADER = "X-Page-Cache"
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def content_version():
+    version = _cache().get(CONTENT_VERSION_KEY)
+    if version is None:
+        _cache().add(CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = _cache().get(CONTENT_VERSION_KEY)
+    return version
+
+
+def bump_content_version():
+    """Make every stored page unreachable (call it once the change is committed)."""
+    _cache().set(CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _has_personal_cookie(request):
+    # The CSRF and language cookies do not change a page that shows no form; any other cookie
+    # (session, flash messages, something unknown) may, so such a visitor gets a fresh page.
+    shared = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return any(name not in shared for name in request.COOKIES)
+
+
+def page_key(request, version):
+    """One key per version, language, address (scheme, host, path and query) and page fragment request."""
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    fragment = request.headers.get("X-Requested-With", "")[:20]
+    return f"pagecache:page:{version}:{get_language()}:{fragment}:{address}"
+
+
+def _storable(request, response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(getattr(request, "session", None), "modified", False)
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+class PageCacheMiddleware:
+    """Answers the pages named in `PAGE_CACHE_URL_NAMES` from the cache to visitors without a session.
+
+    It sits after the session and locale middleware (the language is part of the key) and
+    before the CSRF and messages middleware, so it sees the cookies they set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
+        if key is not None:
+            response[HEADER] = "miss"
+            patch_vary_headers(response, ["Cookie"])
+            if _storable(request, response):
+                stored = (response.status_code, response.content, list(response.items()))
+                _cache().set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            settings.PAGE_CACHE_SECONDS <= 0
+            or request.method not in ("GET", "HEAD")
+            or request.resolver_match.view_name not in settings.PAGE_CACHE_URL_NAMES
+            or _has_personal_cookie(request)
+        ):
+            return None
+        key = page_key(request, content_version())
+        stored = _cache().get(key)
+        if stored is None:
+            request._page_cache_key = key
+            return None
+        status, content, headers = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response[HEADER] = "hit"
+        return response
