@@ -1,5 +1,6 @@
 """Sign-up and a member's own submissions; Django's auth views handle the rest."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -7,6 +8,7 @@ from django.contrib.auth.views import RedirectURLMixin
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, ListView
@@ -41,7 +43,11 @@ class SignUpView(RedirectURLMixin, CreateView):
             form.add_error(None, "That username or e-mail address was just taken. Please try again.")
             return self.form_invalid(form)
         login(self.request, self.object)
-        messages.success(self.request, f"Welcome to LostInNL, {self.object.username}. Your account is ready.")
+        messages.success(
+            self.request,
+            _("Welcome to %(site_name)s, %(username)s. Your account is ready.")
+            % {"site_name": settings.SITE_NAME, "username": self.object.username},
+        )
         return HttpResponseRedirect(self.get_success_url())
 
 

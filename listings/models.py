@@ -82,6 +82,10 @@ class CaseQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(review_state=ReviewState.PENDING)
 
+    def recently_updated(self):
+        """Most recently changed first (an edit or a moderation move counts), unlike the default: newest first."""
+        return self.order_by("-updated_at", "-id")
+
     def withdrawn(self):
         return self.filter(review_state=ReviewState.WITHDRAWN)
 

@@ -232,7 +232,7 @@ def _locked(case):
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _set_review_state(case, move, *, by, note, notify=False):
+def _set_review_state(case, move, *, by, note, email_submitter=False):
     with transaction.atomic():
         locked = _locked(case)
         old_state = locked.review_state
@@ -256,7 +256,7 @@ def _set_review_state(case, move, *, by, note, notify=False):
         )
         record(locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note)
         _settle_pending_photos(locked, move.to, by=by)
-        if notify:
+        if email_submitter:
             transaction.on_commit(lambda: notifications.review_decided(locked))
     _refresh(case, locked)
     return case
@@ -299,14 +299,14 @@ def _refresh(case, locked):
         setattr(case, field, getattr(locked, field))
 
 
-def publish(case, *, by, note="", notify=True):
-    """Make the case public; `notify` e-mails its submitter once the change is committed."""
-    return _set_review_state(case, CASE_MOVES["publish"], by=by, note=note, notify=notify)
+def publish(case, *, by, note="", email_submitter=True):
+    """Make the case public; `email_submitter` tells its submitter once the change is committed."""
+    return _set_review_state(case, CASE_MOVES["publish"], by=by, note=note, email_submitter=email_submitter)
 
 
-def reject(case, *, by, note="", notify=True):
-    """Keep the case private; `notify` e-mails its submitter once the change is committed."""
-    return _set_review_state(case, CASE_MOVES["reject"], by=by, note=note, notify=notify)
+def reject(case, *, by, note="", email_submitter=True):
+    """Keep the case private; `email_submitter` tells its submitter once the change is committed."""
+    return _set_review_state(case, CASE_MOVES["reject"], by=by, note=note, email_submitter=email_submitter)
 
 
 def unpublish(case, *, by, note=""):

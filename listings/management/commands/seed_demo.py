@@ -299,12 +299,12 @@ class Command(BaseCommand):
                     photos=[(processed, f"Placeholder picture for the demo case of {first_name} {last_name}")],
                 )
                 if outcome in (PUBLISHED, FOUND):
-                    moderation.publish(case, by=moderator, note="Demo data", notify=False)
+                    moderation.publish(case, by=moderator, note="Demo data", email_submitter=False)
                 if outcome == FOUND:
                     moderation.mark_found(case, by=moderator, note="Demo data")
                 if outcome == REJECTED:
                     moderation.reject(
-                        case, by=moderator, note="Demo data: an example of a rejected submission", notify=False
+                        case, by=moderator, note="Demo data: an example of a rejected submission", email_submitter=False
                     )
             created += 1
         return created
