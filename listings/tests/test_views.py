@@ -82,6 +82,17 @@ def test_demo_notice_shows_only_with_demo_data(client):
     assert "fictional demo cases" in client.get(reverse("home")).content.decode()
 
 
+def test_demo_notice_is_not_asked_of_the_database_on_every_page(client):
+    CaseFactory(published=True, is_demo=True)
+    client.get(reverse("listings:resources"))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("listings:resources")).content.decode()
+
+    assert "fictional demo cases" in html
+    assert not [query["sql"] for query in queries if "is_demo" in query["sql"]]
+
+
 def test_listings_card_shows_thumbnail_with_size_alt_and_lazy_loading(client, published_case):
     html = client.get(reverse("listings:case_list")).content.decode()
     photo = published_case.primary_photo
