@@ -30,12 +30,23 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active in the thread (LocaleMiddleware): each test starts in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def member(db):
     """A signed-up member, no staff rights."""
     from accounts.tests.factories import UserFactory
 
-    return UserFactory()
+    return UserFactory(username="mary", email="mary@example.org")
 
 
 @pytest.fixture
@@ -140,3 +151,16 @@ def s3_storage(_test_storages, settings, aws_env):
         "default": s3_media_storage(bucket.name, endpoint_url=aws_env, region_name="ca-central-1"),
     }
     return bucket
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Pages read the .mo files, which the build compiles from the committed .po catalogues (git holds no .mo):
+    a run started without make, or after a catalogue changed, compiles them first, as `make compilemessages`."""
+    from django.core.management import call_command
+
+    call_command(
+        "compilemessages",
+        ignore_patterns=[".venv", "node_modules", "staticfiles", "media", "screenshots"],
+        verbosity=0,
+    )

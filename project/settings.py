@@ -53,6 +53,8 @@ MIDDLEWARE = [
     # Before anything that reads the session or the user: an outage answers a styled 503.
     "project.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (which may redirect to a URL with the language prefix).
+    "django.middleware.locale.LocaleMiddleware",
     # After the session (and locale) middleware, before CSRF and messages: see pagecache/pages.py.
     "pagecache.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +76,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "project.languages.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "listings.context_processors.site",
@@ -131,7 +135,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:submissions"
 LOGOUT_REDIRECT_URL = "home"
 
-LANGUAGE_CODE = "en-ca"
+# English at /…, Canadian French at /fr/… (project/urls.py). The codes are the bare languages, as
+# Django's own catalogues and date formats are; pages declare en-CA and fr-CA (project/languages.py).
+# A third language (Inuktitut `iu`, Innu-aimun `moe`) is one more entry here and one catalogue in
+# locale/ (README, "Translations"). Names are each language's own: the switch shows them as they are.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/St_Johns"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,12 @@
-"""Root URLs: the public site, accounts, the admin back office and the health probe."""
+"""Root URLs: the public site, accounts and the admin back office in each language, and the health probe.
+
+English pages are at /…, French ones at /fr/… (`i18n_patterns`, no prefix for the default language). The
+admin follows the same rule, so a moderator reads it in French at /fr/<ADMIN_URL>. The probe, the
+favicon and a submission's staged photos have no language and stay outside.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -20,14 +26,17 @@ def favicon(request):
 
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
-    path("", include("listings.urls")),
-    path("accounts/", include("accounts.urls")),
-    path("submit/photos/", include("staging.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("submit/photos/", include("staging.urls")),
+    *i18n_patterns(
+        path("", HomeView.as_view(), name="home"),
+        path("", include("listings.urls")),
+        path("accounts/", include("accounts.urls")),
+        path("accounts/", include("django.contrib.auth.urls")),
+        path(settings.ADMIN_URL, admin.site.urls),
+        prefix_default_language=False,
+    ),
 ]
 
 if settings.BENCH_BARE_VIEW:

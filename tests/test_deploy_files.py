@@ -436,3 +436,10 @@ def test_bootstrap_environment_file_names_only_variables_the_application_reads()
     unknown = [name for name in _bootstrap_environment_file() if name not in boto3_reads and f'"{name}"' not in sources]
 
     assert unknown == []
+
+
+def test_bootstrap_and_release_compile_the_translations():
+    # The .mo files are not in git: a host without them would serve English at /fr/.
+    for script in ("bootstrap.sh", "release.sh"):
+        assert "lostinnl-manage compilemessages" in (DEPLOY / "ec2" / script).read_text(), script
+    assert "gettext" in (DEPLOY / "ec2" / "bootstrap.sh").read_text()

@@ -44,7 +44,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
     ca-certificates curl git rsync logrotate \
-    python3 python3-venv python3-dev build-essential pkg-config libmariadb-dev mariadb-client \
+    python3 python3-venv python3-dev build-essential pkg-config libmariadb-dev mariadb-client gettext \
     nginx certbot redis-server
 
 log "System user $APP_USER"
@@ -128,8 +128,9 @@ install -m 0755 "$APP_DIR/deploy/ec2/lostinnl-manage" /usr/local/bin/lostinnl-ma
 install -m 0644 "$APP_DIR/deploy/logrotate/lostinnl" /etc/logrotate.d/lostinnl
 systemctl daemon-reload
 
-log "Database migrations and static files"
+log "Database migrations, translations and static files"
 lostinnl-manage migrate --noinput
+lostinnl-manage compilemessages --verbosity 0
 lostinnl-manage collectstatic --noinput --verbosity 0
 
 log "Application service"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # LostInNL: deploys a new version on a host prepared by bootstrap.sh, without
-# downtime: pull, install, migrate, collectstatic, graceful reload (Gunicorn HUP),
+# downtime: pull, install, migrate, compile the translations, collectstatic, graceful reload (Gunicorn HUP),
 # health check. If the new version fails its checks, the previous code is put
 # back and reloaded, and the script exits non-zero.
 #
@@ -54,6 +54,7 @@ healthy() {
 install_and_reload() {
     as_app "$VENV/bin/pip" install --quiet --requirement "$APP_DIR/requirements.txt" || return 1
     lostinnl-manage migrate --noinput || return 1
+    lostinnl-manage compilemessages --verbosity 0 || return 1
     lostinnl-manage collectstatic --noinput --verbosity 0 || return 1
     # The units may have changed with the code.
     install -m 0644 "$APP_DIR"/deploy/systemd/lostinnl.socket "$APP_DIR"/deploy/systemd/lostinnl.service \
