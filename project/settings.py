@@ -324,6 +324,9 @@ CONTENT_SECURITY_POLICY = {
 # Caches: rate-limit counters must be shared by every Gunicorn worker, so
 # production sets CACHE_URL=redis://host:6379/1; the default is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+# Put before every key, so that several sites or test runs can share one Redis. Its own
+# variable: django-environ lower-cases a ?key_prefix= in a redis:// URL, which Django ignores.
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
 
 # Anonymous pages from the shared cache (pagecache/), invalidated by any change to public content.
 # Only in a cache every process shares: a per-process one would keep serving pages another worker's
