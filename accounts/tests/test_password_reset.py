@@ -3,17 +3,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from .factories import UserFactory
-
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "gentle-iceberg-sunrise-19"
 LINK = re.compile(r"^http://testserver(/accounts/reset/\S+/\S+/)$", re.MULTILINE)
-
-
-@pytest.fixture
-def member():
-    return UserFactory(username="mary", email="mary@example.org")
 
 
 def request_reset(client, email):

@@ -1,16 +1,11 @@
 import pytest
 from django.core import mail
 
-from accounts.tests.factories import StaffFactory, UserFactory
+from accounts.tests.factories import UserFactory
 from listings import moderation, notifications
 from listings.tests.factories import CaseFactory, ContactMessageFactory, TipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator():
-    return StaffFactory()
 
 
 def test_submitter_is_told_when_their_case_is_published(moderator, django_capture_on_commit_callbacks, settings):

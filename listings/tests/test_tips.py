@@ -8,27 +8,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.tests.factories import StaffFactory
 from listings import moderation, notifications
 from listings.models import AuditAction, AuditEntry, Tip, TipState
-from listings.roles import ensure_moderators_group
 from listings.tests.factories import CaseFactory, ContactMessageFactory, TipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator():
-    user = StaffFactory()
-    group, *_ = ensure_moderators_group()
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 def tip_change_url(tip):
