@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # LostInNL: deploys a new version on a host prepared by bootstrap.sh, without
-# downtime: pull, install, migrate, collectstatic, graceful reload (Gunicorn HUP),
+# downtime: pull, install, migrate, compile the translations, collectstatic, graceful reload (Gunicorn HUP),
 # health check. If the new version fails its checks, the previous code is put
 # back and reloaded, and the script exits non-zero.
 #
@@ -54,14 +54,18 @@ healthy() {
 install_and_reload() {
     as_app "$VENV/bin/pip" install --quiet --requirement "$APP_DIR/requirements.txt" || return 1
     lostinnl-manage migrate --noinput || return 1
+    lostinnl-manage compilemessages --verbosity 0 || return 1
     lostinnl-manage collectstatic --noinput --verbosity 0 || return 1
     # The units may have changed with the code.
     install -m 0644 "$APP_DIR"/deploy/systemd/lostinnl.socket "$APP_DIR"/deploy/systemd/lostinnl.service \
         "$APP_DIR"/deploy/systemd/lostinnl-purge.service "$APP_DIR"/deploy/systemd/lostinnl-purge.timer \
+        "$APP_DIR"/deploy/systemd/lostinnl-worker.service "$APP_DIR"/deploy/systemd/lostinnl-beat.service \
         /etc/systemd/system/ || return 1
     systemctl daemon-reload || return 1
     # HUP: new workers with the new code; the old ones finish their requests first.
     systemctl reload-or-restart lostinnl.service || return 1
+    # Warm shutdown: running tasks finish; queued ones wait in Redis for the new worker.
+    systemctl restart lostinnl-worker.service lostinnl-beat.service || return 1
 }
 
 previous=$(as_app git -C "$APP_DIR" rev-parse HEAD)

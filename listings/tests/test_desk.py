@@ -33,7 +33,7 @@ def test_admin_home_counts_the_waiting_work_with_links(moderator_client):
     assert items["Tips not yet forwarded or closed"][0] == 2
     assert items["Unread contact messages"][0] == 1
     assert "Cases to re-confirm with the police" in items
-    for count, url in items.values():
+    for _count, url in items.values():
         assert f'href="{url}"' in response.text.replace("&amp;", "&")
         assert moderator_client.get(url).status_code == 200
     tips = moderator_client.get(items["Tips not yet forwarded or closed"][1])

@@ -60,7 +60,7 @@ def test_only_cases_last_seen_within_the_window_match():
 class TestAtSubmission:
     def test_a_published_match_is_shown_by_name_and_link_and_asks_for_confirmation(self, member_client):
         published = CaseFactory(
-            published=True, first_name="Adá", last_name="Testcase", last_seen_date=TODAY, police_file_number="RNC-SECRET"
+            published=True, first_name="Adá", last_name="Testcase", last_seen_date=TODAY, police_file_number="RNC-77"
         )
 
         response = member_client.post(reverse("listings:submit"), submission_data(photos=[uploaded_jpeg()]))
@@ -69,7 +69,7 @@ class TestAtSubmission:
         assert "possible_duplicate" in error_codes(response.context["form"], "__all__")
         html = response.content.decode()
         assert f'<a href="{published.get_absolute_url()}">{published.full_name}</a>' in html
-        assert "RNC-SECRET" not in html
+        assert "RNC-77" not in html
         assert not Case.objects.exclude(pk=published.pk).exists()
 
     def test_confirming_it_is_another_person_submits(self, member_client):
