@@ -102,7 +102,7 @@ class Fleet:
         session = requests.Session()
         session.trust_env = False
         # The balancer's certificate and each host's, for the tests that go to one host directly.
-        bundle = self.certificate.parent / "trusted.pem"
+        bundle = self.certificate.parent / f"trusted-{uuid.uuid4().hex}.pem"
         bundle.write_text("".join(path.read_text() for path in [self.certificate, *self._host_certificates()]))
         session.verify = str(bundle)
         session.mount("https://", _FromAddress(address))
@@ -436,8 +436,10 @@ def test_one_host_killed_under_load_drops_no_request_and_comes_back(fleet):
     results = []  # (monotonic time, status or error, upstream port)
     stop = threading.Event()
 
+    sessions = [member] + [fleet.session(f"127.0.0.{20 + number}") for number in range(1, 4)]
+
     def traffic(number):
-        session = member if number == 0 else fleet.session(f"127.0.0.{20 + number}")
+        session = sessions[number]
         index = number
         while not stop.is_set():
             path = paths[index % len(paths)] if number == 0 else paths[index % (len(paths) - 1)]
@@ -448,7 +450,7 @@ def test_one_host_killed_under_load_drops_no_request_and_comes_back(fleet):
             except requests.RequestException as error:
                 results.append((time.monotonic(), repr(error), None))
 
-    threads = [threading.Thread(target=traffic, args=(number,)) for number in range(4)]
+    threads = [threading.Thread(target=traffic, args=(number,)) for number in range(len(sessions))]
     for thread in threads:
         thread.start()
     try:
