@@ -41,6 +41,47 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture
+def member(db):
+    """A signed-up member, no staff rights."""
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(username="mary", email="mary@example.org")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def moderator(db):
+    """A staff member in the real Moderators group, with exactly the rights moderation needs."""
+    from accounts.tests.factories import StaffFactory
+    from listings.roles import ensure_moderators_group
+
+    user = StaffFactory()
+    user.groups.add(ensure_moderators_group()[0])
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def published_case(db):
+    """A published, missing person's case with one published photo."""
+    from listings.tests.factories import CaseFactory, PhotoFactory
+
+    case = CaseFactory(published=True, first_name="Marion", last_name="Brookfield")
+    PhotoFactory(case=case, caption="Marion at the harbour, 2025")
+    return case
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     """moto's AWS server (S3, KMS) over real HTTP on a free 127.0.0.1 port, shared by the whole run."""
