@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "listings",
     "pagecache",
     "staging",
+    "fleet",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
