@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := pkg-config libmariadb-dev gettext
 
-.PHONY: run test screenshots system-packages venv migrate messages compilemessages lint loadtest bench lock clean
+.PHONY: run worker test screenshots system-packages venv migrate messages compilemessages lint loadtest bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,13 @@ run: .env migrate compilemessages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+# The task queue's worker, with beat for the periodic jobs, for a local run beside `make run`. Both need
+# CELERY_BROKER_URL (in .env or the environment), e.g. the local Redis: redis://127.0.0.1:6379/0.
+worker: .env venv
+	@grep -q '^CELERY_BROKER_URL=.' .env || [ -n "$$CELERY_BROKER_URL" ] || \
+		{ echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) in .env first; without it tasks run in the web process."; exit 1; }
+	$(BIN)/celery --app project worker --beat --loglevel INFO
 
 # The browser tests' tools (axe-core, the Nu Html Checker), pinned in package-lock.json; without npm
 # those checks skip with a line saying so. Chromium itself is Debian's: apt-get install chromium.

@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "mailer",
     "pagecache",
     "staging",
     "fleet",
@@ -230,6 +231,36 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LostInNL <no-reply@losti
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 MANAGERS = [("Site managers", address) for address in env.list("MANAGERS", default=["managers@lostinnl.ca"])]
 ADMINS = [("Operators", address) for address in env.list("ADMINS", default=[])]
+# A mail server that accepts the connection and never answers gives up after this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Failed deliveries are retried by the worker after EMAIL_RETRY_DELAY seconds, doubling each time
+# up to EMAIL_RETRY_DELAY_MAX, EMAIL_MAX_RETRIES times (about two days with the defaults).
+EMAIL_RETRY_DELAY = env.float("EMAIL_RETRY_DELAY", default=30)
+EMAIL_RETRY_DELAY_MAX = env.float("EMAIL_RETRY_DELAY_MAX", default=3600)
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=50)
+# Sent messages stay in the delivery log (recipients and subject, never the body) this many days.
+EMAIL_LOG_RETENTION_DAYS = env.int("EMAIL_LOG_RETENTION_DAYS", default=90)
+
+# Background work (Celery). Production sets CELERY_BROKER_URL (Redis: redis://host:6379/0, or ElastiCache
+# with rediss://). Without a broker every task runs eagerly, inside the process that queued it.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="lostinnl")
+# A task is acknowledged once it has run, so a worker killed mid-task leaves it to another worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker outage must not hold a web request: give up publishing quickly (the delivery row stays
+# queued and the periodic sweep queues it again).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 7200}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_TIMEZONE = "America/St_Johns"
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-mail": {"task": "mailer.tasks.requeue_stalled", "schedule": 600.0},
+    "purge-mail-log": {"task": "mailer.tasks.purge_delivery_log", "schedule": 86400.0},
+}
 
 # Behind Nginx: trust the scheme it forwards.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -352,6 +383,7 @@ PAGE_CACHE_PRIVATE_MODELS = [
     "listings.tip",
     "listings.contactmessage",
     "staging.stagedphoto",
+    "mailer.delivery",
 ]
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.

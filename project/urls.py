@@ -8,12 +8,14 @@ favicon and a submission's staged photos have no language and stay outside.
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
+from accounts.forms import QueuedPasswordResetForm
 from listings.views import HomeView
 
 from . import health
@@ -33,6 +35,11 @@ urlpatterns = [
         path("", HomeView.as_view(), name="home"),
         path("", include("listings.urls")),
         path("accounts/", include("accounts.urls")),
+        path(
+            "accounts/password_reset/",
+            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+            name="password_reset",
+        ),
         path("accounts/", include("django.contrib.auth.urls")),
         path(settings.ADMIN_URL, admin.site.urls),
         prefix_default_language=False,

@@ -111,7 +111,7 @@ def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
     venv_bin = root / "srv" / "lostinnl" / "venv" / "bin"
     venv_bin.mkdir(parents=True)
     (root / "srv" / "lostinnl" / "app").mkdir()
-    for program in ("gunicorn", "python"):
+    for program in ("gunicorn", "python", "celery"):
         (venv_bin / program).write_text("#!/bin/sh\n")
         (venv_bin / program).chmod(0o755)
 
@@ -302,6 +302,19 @@ def test_service_runs_unprivileged_sandboxed_and_restarts():
     assert "--config /srv/lostinnl/app/deploy/gunicorn.conf.py" in service["ExecStart"][0]
 
 
+def test_worker_and_beat_run_the_project_celery_app_unprivileged_and_restart():
+    for name, command in (("lostinnl-worker.service", " worker "), ("lostinnl-beat.service", " beat ")):
+        unit = _unit(name)
+        assert unit["User"] == ["lostinnl"]
+        assert unit["EnvironmentFile"] == ["/etc/lostinnl/lostinnl.env"]
+        assert unit["Restart"] == ["always"]
+        assert unit["NoNewPrivileges"] == ["yes"] and unit["CapabilityBoundingSet"] == [""]
+        assert unit["ExecStart"][0].startswith("/srv/lostinnl/venv/bin/celery --app project" + command)
+    for script in ("bootstrap.sh", "release.sh"):
+        text = (DEPLOY / "ec2" / script).read_text()
+        assert "lostinnl-worker.service" in text and "lostinnl-beat.service" in text
+
+
 def test_bootstrap_keeps_the_environment_file_private():
     script = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
 
@@ -425,6 +438,7 @@ def test_bootstrap_environment_file_turns_on_https_and_the_shared_cache():
     assert values["HTTPS"] == "true"
     assert values["SITE_URL"] == "https://$DOMAIN"
     assert values["CACHE_URL"].startswith("redis://127.0.0.1:")
+    assert values["CELERY_BROKER_URL"].startswith("redis://127.0.0.1:")
 
 
 def test_bootstrap_environment_file_names_only_variables_the_application_reads():

@@ -103,6 +103,8 @@ HTTPS=true
 SITE_URL=https://$DOMAIN
 # Rate-limit counters shared by every Gunicorn worker (the local Redis, loopback only).
 CACHE_URL=redis://127.0.0.1:6379/1
+# The task queue for e-mail and background jobs (lostinnl-worker, lostinnl-beat), on the same Redis.
+CELERY_BROKER_URL=redis://127.0.0.1:6379/0
 DATABASE_URL=$database_url
 # The RDS password, encrypted with the stack's KMS key (see the README):
 DATABASE_PASSWORD_KMS=
@@ -123,6 +125,7 @@ chmod 0600 "$ENV_FILE"
 log "systemd units and the manage.py wrapper"
 install -m 0644 "$APP_DIR"/deploy/systemd/lostinnl.socket "$APP_DIR"/deploy/systemd/lostinnl.service \
     "$APP_DIR"/deploy/systemd/lostinnl-purge.service "$APP_DIR"/deploy/systemd/lostinnl-purge.timer \
+    "$APP_DIR"/deploy/systemd/lostinnl-worker.service "$APP_DIR"/deploy/systemd/lostinnl-beat.service \
     /etc/systemd/system/
 install -m 0755 "$APP_DIR/deploy/ec2/lostinnl-manage" /usr/local/bin/lostinnl-manage
 install -m 0644 "$APP_DIR/deploy/logrotate/lostinnl" /etc/logrotate.d/lostinnl
@@ -137,6 +140,8 @@ log "Application service"
 systemctl enable --now lostinnl.socket lostinnl-purge.timer
 systemctl enable lostinnl.service
 systemctl restart lostinnl.service
+systemctl enable lostinnl-worker.service lostinnl-beat.service
+systemctl restart lostinnl-worker.service lostinnl-beat.service
 
 if [ "$SKIP_CLOUDWATCH" != 1 ]; then
     log "CloudWatch agent"

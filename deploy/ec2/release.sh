@@ -82,10 +82,13 @@ install_and_reload() {
     # The units may have changed with the code.
     install -m 0644 "$APP_DIR"/deploy/systemd/lostinnl.socket "$APP_DIR"/deploy/systemd/lostinnl.service \
         "$APP_DIR"/deploy/systemd/lostinnl-purge.service "$APP_DIR"/deploy/systemd/lostinnl-purge.timer \
+        "$APP_DIR"/deploy/systemd/lostinnl-worker.service "$APP_DIR"/deploy/systemd/lostinnl-beat.service \
         /etc/systemd/system/ || return 1
     systemctl daemon-reload || return 1
     # HUP: new workers with the new code; the old ones finish their requests first.
     systemctl reload-or-restart lostinnl.service || return 1
+    # Warm shutdown: running tasks finish; queued ones wait in Redis for the new worker.
+    systemctl restart lostinnl-worker.service lostinnl-beat.service || return 1
 }
 
 previous=$(as_app git -C "$APP_DIR" rev-parse HEAD)
