@@ -76,17 +76,18 @@ install_and_reload() {
     # Under a database lock: never two hosts migrating at once.
     lostinnl-manage migrate_once || return 1
     lostinnl-manage compilemessages --verbosity 0 || return 1
-    # The worker serves no pages: its timers run the new code the next time they start.
-    [ "$ROLE" = worker ] && return 0
-    lostinnl-manage collectstatic --noinput --verbosity 0 || return 1
     # The units may have changed with the code.
     install -m 0644 "$APP_DIR"/deploy/systemd/lostinnl.socket "$APP_DIR"/deploy/systemd/lostinnl.service \
         "$APP_DIR"/deploy/systemd/lostinnl-purge.service "$APP_DIR"/deploy/systemd/lostinnl-purge.timer \
         "$APP_DIR"/deploy/systemd/lostinnl-worker.service "$APP_DIR"/deploy/systemd/lostinnl-beat.service \
         /etc/systemd/system/ || return 1
     systemctl daemon-reload || return 1
-    # HUP: new workers with the new code; the old ones finish their requests first.
-    systemctl reload-or-restart lostinnl.service || return 1
+    # The worker host serves no pages (ROLE=worker); the single host does both.
+    if [ "$ROLE" = single ]; then
+        lostinnl-manage collectstatic --noinput --verbosity 0 || return 1
+        # HUP: new workers with the new code; the old ones finish their requests first.
+        systemctl reload-or-restart lostinnl.service || return 1
+    fi
     # Warm shutdown: running tasks finish; queued ones wait in Redis for the new worker.
     systemctl restart lostinnl-worker.service lostinnl-beat.service || return 1
 }
@@ -125,6 +126,7 @@ if [ "$ROLE" = worker ]; then
         log "Rolling the web hosts back to ${previous:0:12}"
         fleet put-parameter "$RELEASE_PARAMETER" "$previous"
         as_app git -C "$APP_DIR" checkout --quiet --detach "$previous"
+        install_and_reload || log "the worker did not go back cleanly to ${previous:0:12}: see journalctl"
         fleet refresh "$WEB_GROUP" || die "the roll-back refresh failed too: see the Auto Scaling group's activity"
         die "release of ${target:0:12} failed; the web hosts run ${previous:0:12} again"
     fi
