@@ -68,6 +68,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
+# `make dev`: Django Debug Toolbar, a development requirement (requirements-dev.txt) that production
+# never installs, shown only with DEBUG on and to this machine.
+DEBUG_TOOLBAR = DEBUG and env.bool("DEBUG_TOOLBAR", default=False)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    # Early, but after WhiteNoise, which answers static files before any page is made.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
+    INTERNAL_IPS = ["127.0.0.1", "::1"]
+
 ROOT_URLCONF = "project.urls"
 
 TEMPLATES = [

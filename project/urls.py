@@ -54,5 +54,10 @@ if settings.BENCH_BARE_VIEW:
 
     urlpatterns.append(path("bench/bare/", bench_bare))
 
+if settings.DEBUG_TOOLBAR:
+    from debug_toolbar.toolbar import debug_toolbar_urls
+
+    urlpatterns += debug_toolbar_urls()
+
 # A database outage anywhere in a request answers a styled 503 (project/errors.py).
 handler500 = "project.errors.server_error"
