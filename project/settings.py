@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "mailer",
     "pagecache",
     "staging",
+    "fleet",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
