@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,15 +29,15 @@ from .media import photo_response
 from .models import Case, Photo, Resource
 from .submissions import SubmissionFailed, submit_case
 
-HOME_LATEST_CASES = 6
+HOME_RECENTLY_UPDATED_CASES = 6
 
 
 class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.appealing().with_visible_photos().order_by("-updated_at", "-id")
-        return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
+        cases = Case.objects.appealing().with_visible_photos().recently_updated()
+        return super().get_context_data(recently_updated_cases=cases[:HOME_RECENTLY_UPDATED_CASES], **kwargs)
 
 
 class CaseListView(FilterView):
@@ -118,7 +119,8 @@ class CaseTipView(CreateView):
 
     def form_valid(self, form):
         form.instance.case = self.case
-        notifications.tip_received(form.save())
+        with transaction.atomic():
+            notifications.tip_received(form.save())
         messages.success(
             self.request,
             _(
@@ -206,7 +208,8 @@ class ContactView(CreateView):
     success_url = reverse_lazy("listings:contact")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        notifications.contact_received(self.object)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            notifications.contact_received(self.object)
         messages.success(self.request, "Thank you. Your message was sent; we usually answer within a few days.")
         return response

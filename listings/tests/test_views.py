@@ -16,13 +16,6 @@ from listings.tests.helpers import case_url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published_case():
-    case = CaseFactory(published=True, first_name="Marion", last_name="Brookfield")
-    PhotoFactory(case=case, caption="Marion at the harbour, 2025")
-    return case
-
-
 @pytest.mark.parametrize(
     "url_name",
     [
@@ -58,7 +51,7 @@ def test_pages_use_no_inline_script_or_style(client, published_case):
         assert ' style="' not in html and " onclick=" not in html
 
 
-def test_home_shows_latest_cases_and_urgent_notice(client, published_case):
+def test_home_shows_recently_updated_cases_and_urgent_notice(client, published_case):
     html = client.get(reverse("home")).content.decode()
 
     assert "Marion Brookfield" in html
@@ -73,7 +66,7 @@ def test_home_lists_at_most_six_cases(client):
 
     response = client.get(reverse("home"))
 
-    assert len(response.context["latest_cases"]) == 6
+    assert len(response.context["recently_updated_cases"]) == 6
 
 
 def test_demo_notice_shows_only_with_demo_data(client):
@@ -82,6 +75,17 @@ def test_demo_notice_shows_only_with_demo_data(client):
 
     CaseFactory(published=True, is_demo=True)
     assert "fictional demo cases" in client.get(reverse("home")).content.decode()
+
+
+def test_demo_notice_is_not_asked_of_the_database_on_every_page(client):
+    CaseFactory(published=True, is_demo=True)
+    client.get(reverse("listings:resources"))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("listings:resources")).content.decode()
+
+    assert "fictional demo cases" in html
+    assert not [query["sql"] for query in queries if "is_demo" in query["sql"]]
 
 
 def test_listings_card_shows_thumbnail_with_size_alt_and_lazy_loading(client, published_case):
