@@ -437,8 +437,28 @@ def test_bootstrap_environment_file_turns_on_https_and_the_shared_cache():
 
     assert values["HTTPS"] == "true"
     assert values["SITE_URL"] == "https://$DOMAIN"
-    assert values["CACHE_URL"].startswith("redis://127.0.0.1:")
-    assert values["CELERY_BROKER_URL"].startswith("redis://127.0.0.1:")
+    assert values["CACHE_URL"] == "$cache_url"
+    script = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
+    # One host: Redis on loopback. A fleet: the shared ElastiCache, and MULTI_HOST on.
+    assert "cache_url=redis://127.0.0.1:6379/1" in script
+    assert 'cache_url="rediss://$REDIS_HOST:6379/1"' in script
+    assert values["MULTI_HOST"] == "$multi_host"
+    assert values["CELERY_BROKER_URL"] == "$broker_url"
+    assert "broker_url=redis://127.0.0.1:6379/0" in script
+
+
+def test_periodic_jobs_and_migrations_run_once_per_fleet():
+    bootstrap = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
+    release = (DEPLOY / "ec2" / "release.sh").read_text()
+    roles = dict(re.findall(r"^    (single|web|worker)\) enabled=\((.*?)\) disabled", bootstrap, re.M))
+
+    # The purge timer and Celery beat only where there is exactly one of them: not on the web hosts.
+    assert "once_units" not in roles["web"] and "once_units" in roles["worker"]
+    assert "lostinnl-beat.service" in re.search(r"once_units=\((.*)\)", bootstrap).group(1)
+    for script in (bootstrap, release):
+        assert "lostinnl-manage migrate_once" in script
+        assert "manage migrate " not in script
+    assert 'fleet refresh "$WEB_GROUP"' in release
 
 
 def test_bootstrap_environment_file_names_only_variables_the_application_reads():
