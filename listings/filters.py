@@ -1,4 +1,7 @@
-"""Search and filters for the public listings; always applied on top of `Case.objects.published()`."""
+"""Search and filters for the public listings; always applied on top of `Case.objects.published()`.
+
+Without a status asked for, the listings show the open appeals (missing people) only.
+"""
 
 import re
 
@@ -38,7 +41,10 @@ class CaseFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="All regions")
-    case_status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label="Status", empty_label="Any status")
+    # Found people are listed only when asked for, and then without details (includes/case_card.html).
+    case_status = django_filters.ChoiceFilter(
+        choices=CaseStatus.choices, label="Status", empty_label=None, method="filter_case_status"
+    )
     seen_after = django_filters.DateFilter(
         field_name="last_seen_date",
         lookup_expr="gte",
@@ -74,3 +80,14 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_case_status(self, queryset, name, value):
+        return queryset.filter(case_status=value)
+
+    @property
+    def qs(self):
+        # Also when nothing was asked for at all (an unbound filter set never reaches filter_queryset).
+        queryset = super().qs
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("case_status"):
+            return queryset
+        return queryset.filter(case_status=CaseStatus.MISSING)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from project.forms import HoneypotMixin
 from staging.models import StagedPhoto
 
+from .duplicates import possible_duplicates
 from .images import process_photo
 from .models import SUBMITTED_FIELDS, Case, ContactMessage, Sex, Tip
 
@@ -46,26 +47,8 @@ FILE_NUMBER_HELP = _(
 )
 
 
-class CaseSubmissionForm(forms.ModelForm):
-    """A member's new case. Photos that pass the checks survive an error elsewhere in the form.
-
-    `accepted_photos` holds the new uploads that passed the checks, with their file
-    names, whatever else was wrong; the view keeps them staged (staging app) and
-    offers them again in `staged`.
-    """
-
-    staged = StagedPhotoChoiceField(
-        queryset=StagedPhoto.objects.none(),
-        to_field_name="key",
-        required=False,
-        label=_("Photos already attached"),
-        help_text=_("Untick a photo to leave it out."),
-    )
-    photos = MultiplePhotoField(
-        required=False,
-        label=_("Add photos"),
-        help_text=_("One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first."),
-    )
+class CaseDetailsForm(forms.ModelForm):
+    """The description of a case as a member gives it, in its groups; submission and correction share it."""
 
     fieldsets = [
         (
@@ -90,7 +73,6 @@ class CaseSubmissionForm(forms.ModelForm):
             _("Please report the disappearance to the police first: the registry publishes cases the police know of."),
             ["police_file_number", "investigating_agency", "agency_phone"],
         ),
-        (_("Photos"), "", ["staged", "photos"]),
     ]
 
     class Meta:
@@ -106,15 +88,70 @@ class CaseSubmissionForm(forms.ModelForm):
             "police_file_number": FILE_NUMBER_HELP,
         }
 
-    def __init__(self, *args, member=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.accepted_photos = []
-        self.fields["staged"].queryset = StagedPhoto.objects.usable_by(member) if member else StagedPhoto.objects.none()
         self.fields["last_seen_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         # No answer looks chosen until the member chooses one.
         self.fields["sex"].choices = [("", _("Choose one"))] + list(Sex.choices)
         if not self.is_bound and self.instance.pk is None:
             self.initial["sex"] = ""
+
+    def shown_fields(self):
+        return set(self.fields)
+
+    def grouped_fields(self):
+        """(legend, description, bound fields) for each fieldset, for templates/includes/fieldsets.html."""
+        shown = self.shown_fields()
+        return [
+            (legend, description, [self[name] for name in names if name in shown])
+            for legend, description, names in self.fieldsets
+        ]
+
+    def submission_fields(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CaseSubmissionForm(CaseDetailsForm):
+    """A member's new case. Photos that pass the checks survive an error elsewhere in the form.
+
+    `accepted_photos` holds the new uploads that passed the checks, with their file
+    names, whatever else was wrong; the view keeps them staged (staging app) and
+    offers them again in `staged`.
+    """
+
+    staged = StagedPhotoChoiceField(
+        queryset=StagedPhoto.objects.none(),
+        to_field_name="key",
+        required=False,
+        label=_("Photos already attached"),
+        help_text=_("Untick a photo to leave it out."),
+    )
+    photos = MultiplePhotoField(
+        required=False,
+        label=_("Add photos"),
+        help_text=_("One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first."),
+    )
+
+    different_person = forms.BooleanField(
+        required=False,
+        label=_("I have checked: the person I describe is not on the registry yet"),
+    )
+
+    # `different_person` is drawn with the duplicate warning (templates/listings/submit.html), not in a group.
+    fieldsets = [*CaseDetailsForm.fieldsets, (_("Photos"), "", ["staged", "photos"])]
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.accepted_photos = []
+        self.duplicates = []
+        self.fields["staged"].queryset = StagedPhoto.objects.usable_by(member) if member else StagedPhoto.objects.none()
+
+    def shown_fields(self):
+        shown = super().shown_fields()
+        if not self.fields["staged"].queryset.exists():
+            shown.discard("staged")
+        return shown
 
     def clean_photos(self):
         files = self.cleaned_data["photos"]
@@ -148,6 +185,7 @@ class CaseSubmissionForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_duplicates(cleaned_data)
         if "photos" in self.errors:
             return cleaned_data
         count = len(cleaned_data.get("staged") or []) + len(cleaned_data.get("photos") or [])
@@ -164,24 +202,30 @@ class CaseSubmissionForm(forms.ModelForm):
             )
         return cleaned_data
 
+    def _check_duplicates(self, cleaned_data):
+        """Warn once about cases the member can see that may be the same person."""
+        if self.member is None:
+            return
+        self.duplicates = possible_duplicates(
+            Case.objects.visible_to(self.member),
+            first_name=cleaned_data.get("first_name"),
+            last_name=cleaned_data.get("last_name"),
+            last_seen_date=cleaned_data.get("last_seen_date"),
+        )
+        if self.duplicates and not cleaned_data.get("different_person"):
+            self.add_error(
+                None,
+                ValidationError(
+                    _("This person may already be on the registry. Please check the cases listed above."),
+                    code="possible_duplicate",
+                ),
+            )
+
     def keep_staged(self, staged):
         """Show `staged` (just stored for this member) as attached when the form is drawn again."""
         data = self.data.copy()
         data.setlist("staged", data.getlist("staged") + [str(photo.key) for photo in staged])
         self.data = data
-
-    def grouped_fields(self):
-        """(legend, description, bound fields) for each fieldset, for templates/includes/fieldsets.html."""
-        shown = set(self.fields)
-        if not self.fields["staged"].queryset.exists():
-            shown.discard("staged")
-        return [
-            (legend, description, [self[name] for name in names if name in shown])
-            for legend, description, names in self.fieldsets
-        ]
-
-    def submission_fields(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class TipForm(HoneypotMixin, forms.ModelForm):

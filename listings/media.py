@@ -68,4 +68,7 @@ def photo_response(photo, size):
         patch_cache_control(response, public=True, max_age=lifetime)
     else:
         patch_cache_control(response, private=True, no_store=True)
+    if not photo.case.is_appealing:
+        # A found person's photos stay on their case page, out of search engines.
+        response.headers["X-Robots-Tag"] = "noindex"
     return response

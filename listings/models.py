@@ -9,12 +9,13 @@ a photo's visibility is its case's, narrowed to published photos for the public.
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,12 @@ class ReviewState(models.TextChoices):
     PENDING = "pending", "Pending review"
     PUBLISHED = "published", "Published"
     REJECTED = "rejected", "Rejected"
+    # Once public, now taken off the site (found and past its retention period, or taken down by staff).
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# What a submitter may still change: their own case before it is published, or after it was rejected.
+SUBMITTER_EDITABLE = frozenset({ReviewState.PENDING, ReviewState.REJECTED})
 
 
 class CaseStatus(models.TextChoices):
@@ -62,7 +69,9 @@ def case_visibility(user=None, *, via="", public=None):
         return published
     if user.is_staff:
         return Q()
-    return published | Q(**{f"{via}submitted_by": user})
+    # A withdrawn case is gone for its submitter too.
+    own = Q(**{f"{via}submitted_by": user}) & ~Q(**{f"{via}review_state": ReviewState.WITHDRAWN})
+    return published | own
 
 
 # The fields a case card shows, and those its cache key and order read.
@@ -78,16 +87,48 @@ CARD_FIELDS = [
     "case_status",
     "review_state",
     "published_at",
+    "found_at",
     "updated_at",
 ]
 
 
 class CaseQuerySet(models.QuerySet):
     def published(self):
+        """Every case the public may open: missing ones, and found ones until they are withdrawn."""
         return self.filter(case_visibility())
+
+    def appealing(self):
+        """Published cases still asking for help: the only ones listed by default, fed, mapped, shared or postered."""
+        return self.published().filter(case_status=CaseStatus.MISSING)
 
     def pending(self):
         return self.filter(review_state=ReviewState.PENDING)
+
+    def recently_updated(self):
+        """Most recently changed first (an edit or a moderation move counts), unlike the default: newest first."""
+        return self.order_by("-updated_at", "-id")
+
+    def withdrawn(self):
+        return self.filter(review_state=ReviewState.WITHDRAWN)
+
+    def due_for_withdrawal(self, now=None):
+        """Found cases published for longer than FOUND_CASE_RETENTION_DAYS since being found.
+
+        A case that staff restored after it was withdrawn as found stays until staff take it down.
+        """
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.FOUND_CASE_RETENTION_DAYS)
+        return (
+            self.published()
+            .filter(case_status=CaseStatus.FOUND, found_at__lte=cutoff)
+            .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__lt=F("found_at")))
+        )
+
+    def needs_confirmation(self, now=None):
+        """Open appeals not confirmed with the police (or published) in the last CASE_CONFIRMATION_DAYS."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.CASE_CONFIRMATION_DAYS)
+        return self.appealing().alias(checked_at=Coalesce("confirmed_at", "published_at")).filter(checked_at__lt=cutoff)
 
     def rejected_before(self, cutoff):
         """Rejected cases whose rejection (their review time, else their last update) is older than `cutoff`."""
@@ -175,6 +216,17 @@ class Case(models.Model):
         help_text=_("Written for the member who submitted the case and shown to them; the audit note stays private."),
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    found_at = models.DateTimeField(_("found on"), null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(
+        _("details last confirmed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When staff last checked with the police that the person is still missing."),
+    )
+    withdrawn_at = models.DateTimeField(
+        _("last withdrawn"), null=True, blank=True, editable=False, help_text=_("When it was last taken off the site.")
+    )
     is_demo = models.BooleanField(default=False, editable=False, help_text="Fictional case from seed_demo.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -229,8 +281,29 @@ class Case(models.Model):
         return self.review_state == ReviewState.REJECTED
 
     @property
+    def submitter_may_change(self):
+        """Its submitter may still correct or withdraw it (listings.moderation.resubmit / withdraw)."""
+        return self.review_state in SUBMITTER_EDITABLE
+
+    @property
     def is_found(self):
         return self.case_status == CaseStatus.FOUND
+
+    @property
+    def is_withdrawn(self):
+        return self.review_state == ReviewState.WITHDRAWN
+
+    @property
+    def is_appealing(self):
+        return self.is_published and not self.is_found
+
+    @property
+    def age_now(self):
+        """The person's age today, from their age when last seen and the years since (at least that age)."""
+        today = timezone.localdate()
+        seen = self.last_seen_date
+        years = today.year - seen.year - ((today.month, today.day) < (seen.month, seen.day))
+        return self.age_at_disappearance + max(0, years)
 
     @property
     def primary_photo(self):
@@ -475,6 +548,9 @@ class AuditAction(models.TextChoices):
     EDITED = "edited", "Edited by staff"
     IMPORTED = "imported", "Imported"
     DELETED = "deleted", "Deleted"
+    TAKEN_DOWN = "taken_down", _("Taken down")
+    RESTORED = "restored", _("Restored")
+    CONFIRMED = "confirmed", _("Confirmed with police")
     RESUBMITTED = "resubmitted", _("Edited by the submitter")
     WITHDRAWN = "withdrawn", _("Withdrawn by the submitter")
     TIP_READ = "tip_read", _("Tip read")

@@ -33,9 +33,12 @@ class Move:
     label: str
     done: str
     description: str
+    # Further (field, allowed values) conditions, e.g. only a missing person's case is confirmed.
+    also_requires: tuple = ()
 
     def allowed_for(self, obj):
-        return getattr(obj, self.field) in self.allowed_from
+        conditions = ((self.field, self.allowed_from), *self.also_requires)
+        return all(getattr(obj, field) in allowed for field, allowed in conditions)
 
 
 def _moves(*moves):
@@ -93,6 +96,37 @@ CASE_MOVES = _moves(
         _("Mark missing"),
         _("marked missing"),
         _("Mark selected cases missing again"),
+    ),
+    Move(
+        "confirm",
+        "review_state",
+        ReviewState.PUBLISHED,
+        frozenset({ReviewState.PUBLISHED}),
+        AuditAction.CONFIRMED,
+        _("Confirm with police"),
+        _("confirmed with police"),
+        _("Confirm selected cases with police (still missing)"),
+        also_requires=(("case_status", frozenset({CaseStatus.MISSING})),),
+    ),
+    Move(
+        "take_down",
+        "review_state",
+        ReviewState.WITHDRAWN,
+        frozenset({ReviewState.PUBLISHED}),
+        AuditAction.TAKEN_DOWN,
+        _("Take down"),
+        _("taken down"),
+        _("Take down selected cases (410 Gone at once)"),
+    ),
+    Move(
+        "restore",
+        "review_state",
+        ReviewState.PUBLISHED,
+        frozenset({ReviewState.WITHDRAWN}),
+        AuditAction.RESTORED,
+        _("Restore"),
+        _("restored"),
+        _("Restore selected cases"),
     ),
 )
 
@@ -198,7 +232,7 @@ def _locked(case):
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _set_review_state(case, move, *, by, note, notify=False):
+def _set_review_state(case, move, *, by, note, email_submitter=False, reason=""):
     with transaction.atomic():
         locked = _locked(case)
         old_state = locked.review_state
@@ -214,11 +248,28 @@ def _set_review_state(case, move, *, by, note, notify=False):
         locked.reviewed_at = now
         if move.to == ReviewState.PUBLISHED and locked.published_at is None:
             locked.published_at = now
-        locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
-        record(locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note)
+        if move.to == ReviewState.WITHDRAWN:
+            # Kept on restore: a found case staff restored is not withdrawn again by withdraw_found.
+            locked.withdrawn_at = now
+        # Only a rejection carries a reason for the submitter; any other move clears the last one.
+        locked.rejection_reason = reason
+        locked.save(
+            update_fields=[
+                "review_state",
+                "reviewed_by",
+                "reviewed_at",
+                "published_at",
+                "withdrawn_at",
+                "rejection_reason",
+                "updated_at",
+            ]
+        )
+        entry = record(
+            locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note
+        )
         _settle_pending_photos(locked, move.to, by=by)
-        if notify:
-            transaction.on_commit(lambda: notifications.review_decided(locked))
+        if email_submitter:
+            notifications.review_decided(locked, key=f"review_decided:{entry.pk}")
     _refresh(case, locked)
     return case
 
@@ -242,24 +293,79 @@ def _settle_pending_photos(case, new_state, *, by):
         )
 
 
+REFRESHED_FIELDS = (
+    "review_state",
+    "case_status",
+    "reviewed_by",
+    "reviewed_at",
+    "published_at",
+    "found_at",
+    "confirmed_at",
+    "withdrawn_at",
+    "rejection_reason",
+    "updated_at",
+)
+
+
 def _refresh(case, locked):
-    for field in ("review_state", "case_status", "reviewed_by", "reviewed_at", "published_at", "updated_at"):
+    for field in REFRESHED_FIELDS:
         setattr(case, field, getattr(locked, field))
 
 
-def publish(case, *, by, note="", notify=True):
-    """Make the case public; `notify` e-mails its submitter once the change is committed."""
-    return _set_review_state(case, CASE_MOVES["publish"], by=by, note=note, notify=notify)
+def publish(case, *, by, note="", email_submitter=True):
+    """Make the case public; `email_submitter` queues an e-mail to its submitter, sent once committed."""
+    return _set_review_state(case, CASE_MOVES["publish"], by=by, note=note, email_submitter=email_submitter)
 
 
-def reject(case, *, by, note="", notify=True):
-    """Keep the case private; `notify` e-mails its submitter once the change is committed."""
-    return _set_review_state(case, CASE_MOVES["reject"], by=by, note=note, notify=notify)
+def reject(case, *, by, note="", reason="", email_submitter=True):
+    """Keep the case private; `email_submitter` queues an e-mail to its submitter, sent once committed.
+
+    `reason` is written for the submitter, who reads it on their submissions page;
+    `note` stays in the audit trail for staff.
+    """
+    return _set_review_state(
+        case, CASE_MOVES["reject"], by=by, note=note, email_submitter=email_submitter, reason=reason.strip()
+    )
 
 
 def unpublish(case, *, by, note=""):
     """Take a published case back into the review queue."""
     return _set_review_state(case, CASE_MOVES["unpublish"], by=by, note=note)
+
+
+def take_down(case, *, by, note=""):
+    """Withdraw a published case at once: its page answers 410 Gone and it leaves every public surface."""
+    return _set_review_state(case, CASE_MOVES["take_down"], by=by, note=note)
+
+
+def restore(case, *, by, note=""):
+    """Put a withdrawn case back on the site as it was (found or missing)."""
+    return _set_review_state(case, CASE_MOVES["restore"], by=by, note=note)
+
+
+def confirm(case, *, by, note=""):
+    """Record that staff checked with the police that the person is still missing; the case stays as it is."""
+    move = CASE_MOVES["confirm"]
+    with transaction.atomic():
+        locked = _locked(case)
+        if not move.allowed_for(locked):
+            raise ValidationError(
+                _("Only a published case of a missing person can be confirmed."), code="invalid_transition"
+            )
+        old = locked.confirmed_at
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at", "updated_at"])
+        record(
+            locked,
+            action=move.audit,
+            by=by,
+            field="confirmed_at",
+            from_value=old.isoformat() if old else "",
+            to_value=locked.confirmed_at.isoformat(),
+            note=note,
+        )
+    _refresh(case, locked)
+    return case
 
 
 def _set_case_status(case, move, *, by, note):
@@ -273,7 +379,9 @@ def _set_case_status(case, move, *, by, note):
                 params={"status": locked.get_case_status_display().lower()},
             )
         locked.case_status = move.to
-        locked.save(update_fields=["case_status", "updated_at"])
+        # The date found starts the retention period after which withdraw_found takes the case down.
+        locked.found_at = timezone.now() if move.to == CaseStatus.FOUND else None
+        locked.save(update_fields=["case_status", "found_at", "updated_at"])
         record(locked, action=move.audit, by=by, field=move.field, from_value=old_status, to_value=move.to, note=note)
     _refresh(case, locked)
     return case
@@ -402,3 +510,78 @@ def close_tip(tip, *, by, note=""):
 
 def reopen_tip(tip, *, by, note=""):
     return _move_tip(tip, TIP_MOVES["reopen_tip"], by=by, note=note, closed_by=None, closed_at=None)
+
+
+def _own_editable(case, by):
+    locked = _locked(case)
+    if locked.submitted_by_id is None or locked.submitted_by_id != by.pk:
+        raise ValidationError(_("Only the member who submitted a case can change it."), code="not_submitter")
+    if not locked.submitter_may_change:
+        raise ValidationError(
+            _("A %(state)s case can no longer be changed by its submitter."),
+            code="invalid_transition",
+            params={"state": locked.get_review_state_display().lower()},
+        )
+    return locked
+
+
+def resubmit(case, *, by, fields):
+    """The submitter's corrections to a pending or rejected case; it goes (back) to the review queue.
+
+    `fields` are validated values of `SUBMITTED_FIELDS`. A rejected case's photos are
+    reviewed again with it.
+    """
+    with transaction.atomic():
+        locked = _own_editable(case, by)
+        old_state = locked.review_state
+        changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.review_state = ReviewState.PENDING
+        locked.rejection_reason = ""
+        locked.save()
+        record(
+            locked,
+            action=AuditAction.RESUBMITTED,
+            by=by,
+            field="review_state",
+            from_value=old_state,
+            to_value=ReviewState.PENDING,
+            note=gettext("Changed: %(fields)s.") % {"fields": ", ".join(changed)} if changed else "",
+        )
+        if old_state == ReviewState.REJECTED:
+            for photo in locked.photos.filter(review_state=ReviewState.REJECTED):
+                photo.review_state = ReviewState.PENDING
+                photo.save(update_fields=["review_state"])
+                record(
+                    locked,
+                    action=AuditAction.RESUBMITTED,
+                    by=by,
+                    photo=photo,
+                    field="photo.review_state",
+                    from_value=ReviewState.REJECTED,
+                    to_value=ReviewState.PENDING,
+                )
+    for name in fields:
+        setattr(case, name, getattr(locked, name))
+    _refresh(case, locked)
+    return case
+
+
+def withdraw(case, *, by):
+    """The submitter takes back a pending or rejected case: it is deleted with its photos and files.
+
+    The audit row keeps the case's name; the stored files go once the deletion commits
+    (listings.signals).
+    """
+    with transaction.atomic():
+        locked = _own_editable(case, by)
+        record(
+            locked,
+            action=AuditAction.WITHDRAWN,
+            by=by,
+            field="review_state",
+            from_value=locked.review_state,
+            note=gettext("Withdrawn by the submitter with %(count)d photo(s).") % {"count": locked.photos.count()},
+        )
+        locked.delete()

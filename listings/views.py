@@ -9,7 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -26,15 +29,15 @@ from .media import photo_response
 from .models import Case, Photo, Resource
 from .submissions import SubmissionFailed, submit_case
 
-HOME_LATEST_CASES = 6
+HOME_RECENTLY_UPDATED_CASES = 6
 
 
 class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.published().for_cards().order_by("-updated_at", "-id")
-        return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
+        cases = Case.objects.appealing().for_cards().recently_updated()
+        return super().get_context_data(recently_updated_cases=cases[:HOME_RECENTLY_UPDATED_CASES], **kwargs)
 
 
 class CaseListView(FilterView):
@@ -81,6 +84,17 @@ class CaseDetailView(DetailView):
         user = self.request.user
         return Case.objects.visible_to(user).with_visible_photos(user)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            if Case.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
+                return TemplateResponse(request, "listings/case_gone.html", status=410)
+            raise
+        if not self.object.is_appealing:
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             photos=self.object.visible_photos,
@@ -100,12 +114,13 @@ class CaseTipView(CreateView):
     template_name = "listings/case_tip.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.case = get_object_or_404(Case.objects.published().with_visible_photos(), slug=kwargs["slug"])
+        self.case = get_object_or_404(Case.objects.appealing().with_visible_photos(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         form.instance.case = self.case
-        notifications.tip_received(form.save())
+        with transaction.atomic():
+            notifications.tip_received(form.save())
         messages.success(
             self.request,
             _(
@@ -193,7 +208,8 @@ class ContactView(CreateView):
     success_url = reverse_lazy("listings:contact")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        notifications.contact_received(self.object)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            notifications.contact_received(self.object)
         messages.success(self.request, "Thank you. Your message was sent; we usually answer within a few days.")
         return response

@@ -64,6 +64,16 @@ class CaseFactory(factory.django.DjangoModelFactory):
             published_at=factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC)),
         )
         rejected = factory.Trait(review_state=ReviewState.REJECTED)
+        found = factory.Trait(
+            published=True,
+            case_status=CaseStatus.FOUND,
+            found_at=factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC)),
+        )
+        withdrawn = factory.Trait(
+            review_state=ReviewState.WITHDRAWN,
+            published_at=factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC)),
+            withdrawn_at=factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC)),
+        )
 
 
 class PhotoFactory(factory.django.DjangoModelFactory):

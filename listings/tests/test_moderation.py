@@ -1,17 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.tests.factories import StaffFactory
 from listings import moderation
 from listings.models import AuditAction, AuditEntry, Case, CaseStatus, ReviewState
 from listings.tests.factories import CaseFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator():
-    return StaffFactory()
 
 
 def test_publish_makes_case_and_its_pending_photos_public(moderator):
@@ -133,7 +127,7 @@ def test_a_deleted_photo_keeps_its_key_in_the_audit_trail(moderator):
 def test_a_photo_of_a_rejected_case_cannot_be_published(moderator):
     case = CaseFactory()
     photo = PhotoFactory(case=case, review_state=ReviewState.REJECTED)
-    moderation.reject(case, by=moderator, notify=False)
+    moderation.reject(case, by=moderator, email_submitter=False)
 
     with pytest.raises(ValidationError) as excinfo:
         moderation.publish_photo(photo, by=moderator)

@@ -1,5 +1,7 @@
 """Every public page renders, shows what it should, and stays cheap to build."""
 
+from xml.etree import ElementTree
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
@@ -12,13 +14,6 @@ from listings.tests.factories import CaseFactory, PhotoFactory, ResourceCategory
 from listings.tests.helpers import case_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published_case():
-    case = CaseFactory(published=True, first_name="Marion", last_name="Brookfield")
-    PhotoFactory(case=case, caption="Marion at the harbour, 2025")
-    return case
 
 
 @pytest.mark.parametrize(
@@ -56,7 +51,7 @@ def test_pages_use_no_inline_script_or_style(client, published_case):
         assert ' style="' not in html and " onclick=" not in html
 
 
-def test_home_shows_latest_cases_and_urgent_notice(client, published_case):
+def test_home_shows_recently_updated_cases_and_urgent_notice(client, published_case):
     html = client.get(reverse("home")).content.decode()
 
     assert "Marion Brookfield" in html
@@ -71,7 +66,7 @@ def test_home_lists_at_most_six_cases(client):
 
     response = client.get(reverse("home"))
 
-    assert len(response.context["latest_cases"]) == 6
+    assert len(response.context["recently_updated_cases"]) == 6
 
 
 def test_demo_notice_shows_only_with_demo_data(client):
@@ -80,6 +75,17 @@ def test_demo_notice_shows_only_with_demo_data(client):
 
     CaseFactory(published=True, is_demo=True)
     assert "fictional demo cases" in client.get(reverse("home")).content.decode()
+
+
+def test_demo_notice_is_not_asked_of_the_database_on_every_page(client):
+    CaseFactory(published=True, is_demo=True)
+    client.get(reverse("listings:resources"))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("listings:resources")).content.decode()
+
+    assert "fictional demo cases" in html
+    assert not [query["sql"] for query in queries if "is_demo" in query["sql"]]
 
 
 def test_listings_card_shows_thumbnail_with_size_alt_and_lazy_loading(client, published_case):
@@ -111,12 +117,9 @@ def test_listings_filters(client):
 
     assert list(client.get(url, {"case_status": "found"}).context["cases"]) == [found]
     assert list(client.get(url, {"region": "avalon"}).context["cases"]) == [missing]
-    assert list(client.get(url, {"age_min": "60", "age_max": "80"}).context["cases"]) == [found]
+    assert list(client.get(url, {"age_min": "60", "age_max": "80", "case_status": "found"}).context["cases"]) == [found]
     seen = missing.last_seen_date.isoformat()
-    assert set(client.get(url, {"seen_after": seen, "seen_before": seen}).context["cases"]) == {
-        found,
-        missing,
-    }
+    assert list(client.get(url, {"seen_after": seen, "seen_before": seen}).context["cases"]) == [missing]
 
 
 def test_listings_are_newest_first(client):
@@ -262,6 +265,17 @@ def test_feed_and_sitemap_list_published_cases(client, published_case):
     assert "Marion Brookfield" in feed and published_case.get_absolute_url() in feed
     assert f"http://testserver{published_case.get_absolute_url()}" in sitemap
     assert "http://testserver/listings/" in sitemap
+
+
+def test_feed_descriptions_are_plain_text_that_no_reader_renders_as_html(client):
+    case = CaseFactory(published=True, last_seen_place='<img src=x onerror="alert(1)"> <b>Gander</b> & O\'Leary')
+
+    feed = ElementTree.fromstring(client.get(reverse("listings:feed")).content)  # noqa: S314 (our own feed)
+
+    (description,) = [item.findtext("description") for item in feed.iter("item") if case.slug in item.findtext("link")]
+    # What a reader gets after reading the XML is HTML whose text is the place, markup and all.
+    assert "<img" not in description and "<b>" not in description
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &lt;b&gt;Gander&lt;/b&gt; &amp; O&#x27;Leary" in description
 
 
 def test_unknown_page_uses_the_site_404_template(client):
