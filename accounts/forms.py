@@ -43,6 +43,7 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
         email.widget.attrs["autocomplete"] = "email"
         # E-mails come in the language the member signs up in, unless they choose another.
         self.fields["language"].initial = get_language()
+        self.fields["language"].required = False
         email.help_text = _(
             "We use it only to send you a password reset link and, if a moderator needs to, to ask "
             "about a case you submitted. It is never shown on the site or shared."
@@ -51,6 +52,9 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
             self.fields[name].required = False
             self.fields[name].help_text = _("Optional. Seen only by the moderators.")
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or get_language()
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"].strip())
