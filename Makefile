@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := pkg-config libmariadb-dev gettext
 
-.PHONY: run worker test screenshots system-packages venv migrate messages compilemessages lint loadtest bench lock clean
+.PHONY: run dev worker test screenshots system-packages venv migrate messages compilemessages lint loadtest bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ system-packages:
 		fi; \
 	fi
 
-migrate: venv
+migrate: .env venv
 	$(BIN)/python manage.py migrate --noinput
 
 # A local secret key, made once, so the site runs with DEBUG off as in production.
@@ -61,6 +61,12 @@ run: .env migrate compilemessages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+# For working on the code: DEBUG on (tracebacks, static files from the source tree), the server
+# restarting on every change, and Django Debug Toolbar (queries, templates, cache) on each page.
+dev: .env migrate compilemessages
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true DEBUG_TOOLBAR=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The task queue's worker, with beat for the periodic jobs, for a local run beside `make run`. Both need
 # CELERY_BROKER_URL (in .env or the environment), e.g. the local Redis: redis://127.0.0.1:6379/0.

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "mailer",
     "pagecache",
     "staging",
+    "fleet",
     # Before the admin, whose forms it extends with one field per language (listings/translation.py).
     "modeltranslation",
     "django.contrib.admin",
@@ -68,6 +69,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+# `make dev`: Django Debug Toolbar, a development requirement (requirements-dev.txt) that production
+# never installs, shown only with DEBUG on and to this machine.
+DEBUG_TOOLBAR = DEBUG and env.bool("DEBUG_TOOLBAR", default=False)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    # Early, but after WhiteNoise, which answers static files before any page is made.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
+    INTERNAL_IPS = ["127.0.0.1", "::1"]
 
 ROOT_URLCONF = "project.urls"
 
@@ -225,6 +238,8 @@ FOUND_CASE_RETENTION_DAYS = env.int("FOUND_CASE_RETENTION_DAYS", default=30)
 CASE_CONFIRMATION_DAYS = env.int("CASE_CONFIRMATION_DAYS", default=90)
 # Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
 STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
+# Cases with a similar name last seen this many days apart or less are shown as possible duplicates.
+DUPLICATE_WINDOW_DAYS = env.int("DUPLICATE_WINDOW_DAYS", default=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -357,9 +372,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Caches: rate-limit counters must be shared by every Gunicorn worker, so
-# production sets CACHE_URL=redis://host:6379/1; the default is per process.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+# Caches: rate-limit counters and the page cache must be shared by every Gunicorn worker.
+# The default keeps them in files under CACHE_DIR, which every process on the host shares
+# (project/cache.py); production sets CACHE_URL=redis://host:6379/1, which every host shares.
+CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "project.cache.SharedFileCache",
+            "LOCATION": str(CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # Put before every key, so that several sites or test runs can share one Redis. Its own
 # variable: django-environ lower-cases a ?key_prefix= in a redis:// URL, which Django ignores.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")

@@ -37,7 +37,9 @@ urlpatterns = [
         path("accounts/", include("accounts.urls")),
         path(
             "accounts/password_reset/",
-            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+            auth_views.PasswordResetView.as_view(
+                form_class=QueuedPasswordResetForm, extra_email_context={"site_title": settings.SITE_NAME}
+            ),
             name="password_reset",
         ),
         path("accounts/", include("django.contrib.auth.urls")),
@@ -53,6 +55,11 @@ if settings.BENCH_BARE_VIEW:
         return HttpResponse("ok", content_type="text/plain")
 
     urlpatterns.append(path("bench/bare/", bench_bare))
+
+if settings.DEBUG_TOOLBAR:
+    from debug_toolbar.toolbar import debug_toolbar_urls
+
+    urlpatterns += debug_toolbar_urls()
 
 # A database outage anywhere in a request answers a styled 503 (project/errors.py).
 handler500 = "project.errors.server_error"
