@@ -216,6 +216,8 @@ def outage_site(tmp_path_factory):
         WEB_CONCURRENCY="2",
         GUNICORN_ACCESS_LOG=str(tmp / "access.log"),
         GUNICORN_ERROR_LOG=str(tmp / "error.log"),
+        # Every request must reach the database here: pages cached before the outage would hide it.
+        PAGE_CACHE_SECONDS="0",
     )
     gunicorn = None
     try:
