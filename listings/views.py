@@ -211,5 +211,5 @@ class ContactView(CreateView):
         with transaction.atomic():
             response = super().form_valid(form)
             notifications.contact_received(self.object)
-        messages.success(self.request, "Thank you. Your message was sent; we usually answer within a few days.")
+        messages.success(self.request, _("Thank you. Your message was sent; we usually answer within a few days."))
         return response
