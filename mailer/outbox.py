@@ -50,9 +50,12 @@ def queue(*, kind, to, subject, body, key=None, headers=None, from_email=""):
     return delivery
 
 
-def queue_to_managers(*, kind, subject, body, key=None, reply_to=None):
-    """Like `mail_managers`, from SERVER_EMAIL; `reply_to` lets an answer reach whoever wrote to the team."""
-    managers = [address for _name, address in settings.MANAGERS]
+def queue_to_managers(*, kind, subject, body, key=None, reply_to=None, managers=None):
+    """Like `mail_managers`, from SERVER_EMAIL; `reply_to` lets an answer reach whoever wrote to the team.
+
+    `managers` narrows the recipients to some of the MANAGERS addresses (by default, all of them).
+    """
+    managers = [address for _name, address in settings.MANAGERS] if managers is None else managers
     if not managers:
         return None
     return queue(

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "pagecache",
     "staging",
     "fleet",
+    # Before the admin, whose forms it extends with one field per language (listings/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -157,6 +159,9 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff-edited content (listings/translation.py) falls back to English where a translation is empty.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "America/St_Johns"
 USE_I18N = True
 USE_TZ = True
