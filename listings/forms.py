@@ -273,21 +273,23 @@ class TipForm(HoneypotMixin, forms.ModelForm):
         model = Tip
         fields = ["message", "name", "email", "phone"]
         labels = {
-            "message": "What do you know?",
-            "name": "Your name (optional)",
-            "email": "Your e-mail (optional)",
-            "phone": "Your phone (optional)",
+            "message": _("What do you know?"),
+            "name": _("Your name (optional)"),
+            "email": _("Your e-mail (optional)"),
+            "phone": _("Your phone (optional)"),
         }
         help_texts = {
-            "message": "Where and when you saw the person, who they were with, anything that may help. "
-            "Only the registry's staff read this.",
+            "message": _(
+                "Where and when you saw the person, who they were with, anything that may help. "
+                "Only the registry's staff read this."
+            ),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 5})}
 
     def clean_message(self):
         message = self.cleaned_data["message"].strip()
         if len(message) < 10:
-            raise ValidationError("Please tell us a little more (at least 10 characters).", code="too_short")
+            raise ValidationError(_("Please tell us a little more (at least 10 characters)."), code="too_short")
         return message
 
 
