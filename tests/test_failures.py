@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db.utils import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -26,7 +25,7 @@ from accounts.tests.factories import StaffFactory, UserFactory
 from listings import moderation
 from listings.models import AuditEntry, Case, Photo, ReviewState
 from listings.tests.factories import CaseFactory, uploaded_jpeg
-from listings.tests.helpers import submission_data
+from listings.tests.helpers import fail_storage_after, submission_data
 from project.errors import server_error
 from project.middleware import database_unavailable_response
 from tests.tools import require_tool
@@ -217,6 +216,8 @@ def outage_site(tmp_path_factory):
         WEB_CONCURRENCY="2",
         GUNICORN_ACCESS_LOG=str(tmp / "access.log"),
         GUNICORN_ERROR_LOG=str(tmp / "error.log"),
+        # Every request must reach the database here: pages cached before the outage would hide it.
+        PAGE_CACHE_SECONDS="0",
     )
     gunicorn = None
     try:
@@ -304,16 +305,8 @@ def test_database_outage_answers_503_fast_and_recovers_without_restart(outage_si
 
 @pytest.mark.django_db
 def test_storage_failure_during_submission_leaves_nothing_and_says_so(client, monkeypatch, tmp_path):
-    original_save = FileSystemStorage._save
-    calls = []
-
-    def failing_save(self, name, content):
-        calls.append(name)
-        if len(calls) >= 3:  # the first photo is stored, the second fails half-way
-            raise OSError(28, "No space left on device")
-        return original_save(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", failing_save)
+    # The first photo is stored, the second fails half-way.
+    calls = fail_storage_after(monkeypatch, 2, OSError(28, "No space left on device"))
     client.force_login(UserFactory())
 
     response = client.post(
