@@ -84,6 +84,7 @@ if DEBUG_TOOLBAR:
     INTERNAL_IPS = ["127.0.0.1", "::1"]
 
 ROOT_URLCONF = "project.urls"
+CSRF_FAILURE_VIEW = "project.errors.csrf_failure"
 
 TEMPLATES = [
     {
