@@ -19,7 +19,7 @@ from listings import moderation
 from listings.forms import CaseDetailsForm
 from listings.models import SUBMITTER_EDITABLE, Case
 
-from .forms import SignUpForm
+from .forms import LanguageForm, SignUpForm
 
 
 @method_decorator([sensitive_post_parameters("password1", "password2"), never_cache], name="dispatch")
@@ -44,7 +44,7 @@ class SignUpView(RedirectURLMixin, CreateView):
                 self.object = form.save()
         except IntegrityError:
             # Another sign-up took the same username or e-mail between validation and saving.
-            form.add_error(None, "That username or e-mail address was just taken. Please try again.")
+            form.add_error(None, _("That username or e-mail address was just taken. Please try again."))
             return self.form_invalid(form)
         login(self.request, self.object)
         messages.success(
@@ -65,6 +65,25 @@ class SubmissionsView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         return Case.objects.filter(submitted_by=user).with_visible_photos(user).order_by("-created_at", "-id")
+
+
+class LanguageView(LoginRequiredMixin, UpdateView):
+    """The signed-in member chooses the language of the e-mails the site sends them."""
+
+    form_class = LanguageForm
+    template_name = "accounts/language.html"
+    success_url = reverse_lazy("accounts:submissions")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your e-mails will now be written in %(language)s.") % {"language": self.object.get_language_display()},
+        )
+        return response
 
 
 class OwnEditableSubmissionMixin(LoginRequiredMixin):

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def _signs_urls(storage):
 def photo_response(photo, size):
     field = photo.image if size == "full" else photo.thumbnail
     if not field.name:
-        raise Http404("This photo has no stored file.")
+        raise Http404(_("This photo has no stored file."))
     storage = field.storage
     if _signs_urls(storage):
         response = HttpResponseRedirect(storage.url(field.name))
@@ -62,7 +63,7 @@ def photo_response(photo, size):
         try:
             response = FileResponse(field.open("rb"), content_type="image/jpeg")
         except FileNotFoundError:
-            raise Http404("This photo's file is missing.") from None
+            raise Http404(_("This photo's file is missing.")) from None
         lifetime = 300
     if photo.is_public:
         patch_cache_control(response, public=True, max_age=lifetime)

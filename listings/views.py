@@ -36,7 +36,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        cases = Case.objects.appealing().with_visible_photos().recently_updated()
+        cases = Case.objects.appealing().for_cards().recently_updated()
         return super().get_context_data(recently_updated_cases=cases[:HOME_RECENTLY_UPDATED_CASES], **kwargs)
 
 
@@ -54,7 +54,7 @@ class CaseListView(FilterView):
     context_object_name = "cases"
 
     def get_queryset(self):
-        return Case.objects.published().with_visible_photos()
+        return Case.objects.published().for_cards()
 
     def is_partial(self):
         return self.request.headers.get("X-Requested-With") == "fetch"
@@ -211,5 +211,5 @@ class ContactView(CreateView):
         with transaction.atomic():
             response = super().form_valid(form)
             notifications.contact_received(self.object)
-        messages.success(self.request, "Thank you. Your message was sent; we usually answer within a few days.")
+        messages.success(self.request, _("Thank you. Your message was sent; we usually answer within a few days."))
         return response

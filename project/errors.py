@@ -1,8 +1,10 @@
-"""The server-error handler: a database outage is a 503, anything else Django's 500 page."""
+"""The server-error handler: a database outage is a 503, anything else the site's 500 page."""
 
 import sys
 
-from django.views.defaults import server_error as default_server_error
+from django.conf import settings
+from django.http import HttpResponseServerError
+from django.template import loader
 
 from .middleware import database_unavailable_response, is_database_error
 
@@ -11,4 +13,5 @@ def server_error(request, template_name="500.html"):
     _, error, _ = sys.exc_info()
     if is_database_error(error):
         return database_unavailable_response()
-    return default_server_error(request, template_name=template_name)
+    # Like Django's own handler, without the request: whatever failed may fail again in a context processor.
+    return HttpResponseServerError(loader.get_template(template_name).render({"site_title": settings.SITE_NAME}))

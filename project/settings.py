@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "pagecache",
     "staging",
     "fleet",
+    # Before the admin, whose forms it extends with one field per language (listings/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -158,6 +160,9 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff-edited content (listings/translation.py) falls back to English where a translation is empty.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "America/St_Johns"
 USE_I18N = True
 USE_TZ = True
@@ -235,6 +240,8 @@ FOUND_CASE_RETENTION_DAYS = env.int("FOUND_CASE_RETENTION_DAYS", default=30)
 CASE_CONFIRMATION_DAYS = env.int("CASE_CONFIRMATION_DAYS", default=90)
 # Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
 STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
+# Cases with a similar name last seen this many days apart or less are shown as possible duplicates.
+DUPLICATE_WINDOW_DAYS = env.int("DUPLICATE_WINDOW_DAYS", default=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -373,9 +380,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Caches: rate-limit counters must be shared by every Gunicorn worker, so
-# production sets CACHE_URL=redis://host:6379/1; the default is per process.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+# Caches: rate-limit counters and the page cache must be shared by every Gunicorn worker.
+# The default keeps them in files under CACHE_DIR, which every process on the host shares
+# (project/cache.py); production sets CACHE_URL=redis://host:6379/1, which every host shares.
+CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "project.cache.SharedFileCache",
+            "LOCATION": str(CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # Put before every key, so that several sites or test runs can share one Redis. Its own
 # variable: django-environ lower-cases a ?key_prefix= in a redis:// URL, which Django ignores.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
