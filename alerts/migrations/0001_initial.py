@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('listings', '0006_alter_auditentry_action'),
+        ('listings', '0007_auditentry_update_posted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
