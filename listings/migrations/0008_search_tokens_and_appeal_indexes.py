@@ -29,7 +29,7 @@ def index_existing_cases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('listings', '0006_translations'),
+        ("listings", "0007_auditentry_update_posted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
