@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "appeals",
     "pagecache",
     "staging",
     "django.contrib.admin",

@@ -22,6 +22,7 @@ def favicon(request):
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("listings.urls")),
+    path("", include("appeals.urls")),
     path("accounts/", include("accounts.urls")),
     path("submit/photos/", include("staging.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
