@@ -8,4 +8,6 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
     path("submissions/", views.SubmissionsView.as_view(), name="submissions"),
+    path("submissions/<slug:slug>/edit/", views.SubmissionEditView.as_view(), name="submission_edit"),
+    path("submissions/<slug:slug>/withdraw/", views.SubmissionWithdrawView.as_view(), name="submission_withdraw"),
 ]

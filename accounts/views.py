@@ -1,17 +1,23 @@
-"""Sign-up and a member's own submissions; Django's auth views handle the rest."""
+"""Sign-up and a member's own submissions (list, correct, withdraw); Django's auth views handle the rest."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import RedirectURLMixin
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import CreateView, ListView
+from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
-from listings.models import Case
+from listings import moderation
+from listings.forms import CaseDetailsForm
+from listings.models import SUBMITTER_EDITABLE, Case
 
 from .forms import SignUpForm
 
@@ -41,7 +47,11 @@ class SignUpView(RedirectURLMixin, CreateView):
             form.add_error(None, "That username or e-mail address was just taken. Please try again.")
             return self.form_invalid(form)
         login(self.request, self.object)
-        messages.success(self.request, f"Welcome to LostInNL, {self.object.username}. Your account is ready.")
+        messages.success(
+            self.request,
+            _("Welcome to %(site_name)s, %(username)s. Your account is ready.")
+            % {"site_name": settings.SITE_NAME, "username": self.object.username},
+        )
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -55,3 +65,54 @@ class SubmissionsView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         return Case.objects.filter(submitted_by=user).with_visible_photos(user).order_by("-created_at", "-id")
+
+
+class OwnEditableSubmissionMixin(LoginRequiredMixin):
+    """The signed-in member's own case, while they may still change it; anything else is a 404."""
+
+    context_object_name = "case"
+    success_url = reverse_lazy("accounts:submissions")
+
+    def get_queryset(self):
+        return Case.objects.filter(
+            submitted_by=self.request.user, review_state__in=SUBMITTER_EDITABLE
+        ).with_visible_photos(self.request.user)
+
+
+class SubmissionEditView(OwnEditableSubmissionMixin, UpdateView):
+    """Correct a pending or rejected submission; it goes (back) to the review queue."""
+
+    form_class = CaseDetailsForm
+    template_name = "accounts/submission_edit.html"
+
+    def form_valid(self, form):
+        case = Case.objects.get(pk=self.object.pk)
+        try:
+            moderation.resubmit(case, by=self.request.user, fields=form.submission_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Your changes to the case of %(name)s were saved; it is waiting for review again.")
+            % {"name": case.full_name},
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class SubmissionWithdrawView(OwnEditableSubmissionMixin, DeleteView):
+    """Take back a pending or rejected submission: it is deleted with its photos."""
+
+    template_name = "accounts/submission_withdraw.html"
+
+    def form_valid(self, form):
+        try:
+            moderation.withdraw(self.object, by=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _("The case of %(name)s was withdrawn and deleted with its photos.") % {"name": self.object.full_name},
+            )
+        return HttpResponseRedirect(self.get_success_url())

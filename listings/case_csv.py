@@ -99,7 +99,7 @@ class CaseImportForm(forms.ModelForm):
             note=note,
         )
         if review_state in REVIEW:
-            REVIEW[review_state](case, by=by, note=note, notify=False)
+            REVIEW[review_state](case, by=by, note=note, email_submitter=False)
         return case
 
 

@@ -1,18 +1,24 @@
 """RSS feed of open appeals: `Case.objects.appealing()`, so found and withdrawn cases drop out of it."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from .models import Case
 
 FEED_SIZE = 30
 
 
-class LatestCasesFeed(Feed):
-    title = "LostInNL — missing persons in Newfoundland and Labrador"
+class NewestCasesFeed(Feed):
     link = reverse_lazy("listings:case_list")
-    description = "Cases published on LostInNL, newest first."
+
+    def title(self):
+        return _("%(site_name)s — missing persons in Newfoundland and Labrador") % {"site_name": settings.SITE_NAME}
+
+    def description(self):
+        return _("Cases published on %(site_name)s, newest first.") % {"site_name": settings.SITE_NAME}
 
     def items(self):
         return Case.objects.appealing().order_by("-published_at", "-id")[:FEED_SIZE]

@@ -46,26 +46,8 @@ FILE_NUMBER_HELP = _(
 )
 
 
-class CaseSubmissionForm(forms.ModelForm):
-    """A member's new case. Photos that pass the checks survive an error elsewhere in the form.
-
-    `accepted_photos` holds the new uploads that passed the checks, with their file
-    names, whatever else was wrong; the view keeps them staged (staging app) and
-    offers them again in `staged`.
-    """
-
-    staged = StagedPhotoChoiceField(
-        queryset=StagedPhoto.objects.none(),
-        to_field_name="key",
-        required=False,
-        label=_("Photos already attached"),
-        help_text=_("Untick a photo to leave it out."),
-    )
-    photos = MultiplePhotoField(
-        required=False,
-        label=_("Add photos"),
-        help_text=_("One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first."),
-    )
+class CaseDetailsForm(forms.ModelForm):
+    """The description of a case as a member gives it, in its groups; submission and correction share it."""
 
     fieldsets = [
         (
@@ -90,7 +72,6 @@ class CaseSubmissionForm(forms.ModelForm):
             _("Please report the disappearance to the police first: the registry publishes cases the police know of."),
             ["police_file_number", "investigating_agency", "agency_phone"],
         ),
-        (_("Photos"), "", ["staged", "photos"]),
     ]
 
     class Meta:
@@ -106,15 +87,62 @@ class CaseSubmissionForm(forms.ModelForm):
             "police_file_number": FILE_NUMBER_HELP,
         }
 
-    def __init__(self, *args, member=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.accepted_photos = []
-        self.fields["staged"].queryset = StagedPhoto.objects.usable_by(member) if member else StagedPhoto.objects.none()
         self.fields["last_seen_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         # No answer looks chosen until the member chooses one.
         self.fields["sex"].choices = [("", _("Choose one"))] + list(Sex.choices)
         if not self.is_bound and self.instance.pk is None:
             self.initial["sex"] = ""
+
+    def shown_fields(self):
+        return set(self.fields)
+
+    def grouped_fields(self):
+        """(legend, description, bound fields) for each fieldset, for templates/includes/fieldsets.html."""
+        shown = self.shown_fields()
+        return [
+            (legend, description, [self[name] for name in names if name in shown])
+            for legend, description, names in self.fieldsets
+        ]
+
+    def submission_fields(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CaseSubmissionForm(CaseDetailsForm):
+    """A member's new case. Photos that pass the checks survive an error elsewhere in the form.
+
+    `accepted_photos` holds the new uploads that passed the checks, with their file
+    names, whatever else was wrong; the view keeps them staged (staging app) and
+    offers them again in `staged`.
+    """
+
+    staged = StagedPhotoChoiceField(
+        queryset=StagedPhoto.objects.none(),
+        to_field_name="key",
+        required=False,
+        label=_("Photos already attached"),
+        help_text=_("Untick a photo to leave it out."),
+    )
+    photos = MultiplePhotoField(
+        required=False,
+        label=_("Add photos"),
+        help_text=_("One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first."),
+    )
+
+    fieldsets = [*CaseDetailsForm.fieldsets, (_("Photos"), "", ["staged", "photos"])]
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accepted_photos = []
+        self.fields["staged"].queryset = StagedPhoto.objects.usable_by(member) if member else StagedPhoto.objects.none()
+
+    def shown_fields(self):
+        shown = super().shown_fields()
+        if not self.fields["staged"].queryset.exists():
+            shown.discard("staged")
+        return shown
 
     def clean_photos(self):
         files = self.cleaned_data["photos"]
@@ -169,19 +197,6 @@ class CaseSubmissionForm(forms.ModelForm):
         data = self.data.copy()
         data.setlist("staged", data.getlist("staged") + [str(photo.key) for photo in staged])
         self.data = data
-
-    def grouped_fields(self):
-        """(legend, description, bound fields) for each fieldset, for templates/includes/fieldsets.html."""
-        shown = set(self.fields)
-        if not self.fields["staged"].queryset.exists():
-            shown.discard("staged")
-        return [
-            (legend, description, [self[name] for name in names if name in shown])
-            for legend, description, names in self.fieldsets
-        ]
-
-    def submission_fields(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class TipForm(HoneypotMixin, forms.ModelForm):

@@ -33,6 +33,10 @@ class ReviewState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# What a submitter may still change: their own case before it is published, or after it was rejected.
+SUBMITTER_EDITABLE = frozenset({ReviewState.PENDING, ReviewState.REJECTED})
+
+
 class CaseStatus(models.TextChoices):
     MISSING = "missing", "Missing"
     FOUND = "found", "Found"
@@ -81,6 +85,10 @@ class CaseQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(review_state=ReviewState.PENDING)
+
+    def recently_updated(self):
+        """Most recently changed first (an edit or a moderation move counts), unlike the default: newest first."""
+        return self.order_by("-updated_at", "-id")
 
     def withdrawn(self):
         return self.filter(review_state=ReviewState.WITHDRAWN)
@@ -249,6 +257,11 @@ class Case(models.Model):
     @property
     def is_rejected(self):
         return self.review_state == ReviewState.REJECTED
+
+    @property
+    def submitter_may_change(self):
+        """Its submitter may still correct or withdraw it (listings.moderation.resubmit / withdraw)."""
+        return self.review_state in SUBMITTER_EDITABLE
 
     @property
     def is_found(self):

@@ -232,7 +232,7 @@ def _locked(case):
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _set_review_state(case, move, *, by, note, notify=False):
+def _set_review_state(case, move, *, by, note, email_submitter=False, reason=""):
     with transaction.atomic():
         locked = _locked(case)
         old_state = locked.review_state
@@ -251,12 +251,22 @@ def _set_review_state(case, move, *, by, note, notify=False):
         if move.to == ReviewState.WITHDRAWN:
             # Kept on restore: a found case staff restored is not withdrawn again by withdraw_found.
             locked.withdrawn_at = now
+        # Only a rejection carries a reason for the submitter; any other move clears the last one.
+        locked.rejection_reason = reason
         locked.save(
-            update_fields=["review_state", "reviewed_by", "reviewed_at", "published_at", "withdrawn_at", "updated_at"]
+            update_fields=[
+                "review_state",
+                "reviewed_by",
+                "reviewed_at",
+                "published_at",
+                "withdrawn_at",
+                "rejection_reason",
+                "updated_at",
+            ]
         )
         record(locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note)
         _settle_pending_photos(locked, move.to, by=by)
-        if notify:
+        if email_submitter:
             transaction.on_commit(lambda: notifications.review_decided(locked))
     _refresh(case, locked)
     return case
@@ -290,6 +300,7 @@ REFRESHED_FIELDS = (
     "found_at",
     "confirmed_at",
     "withdrawn_at",
+    "rejection_reason",
     "updated_at",
 )
 
@@ -299,14 +310,20 @@ def _refresh(case, locked):
         setattr(case, field, getattr(locked, field))
 
 
-def publish(case, *, by, note="", notify=True):
-    """Make the case public; `notify` e-mails its submitter once the change is committed."""
-    return _set_review_state(case, CASE_MOVES["publish"], by=by, note=note, notify=notify)
+def publish(case, *, by, note="", email_submitter=True):
+    """Make the case public; `email_submitter` tells its submitter once the change is committed."""
+    return _set_review_state(case, CASE_MOVES["publish"], by=by, note=note, email_submitter=email_submitter)
 
 
-def reject(case, *, by, note="", notify=True):
-    """Keep the case private; `notify` e-mails its submitter once the change is committed."""
-    return _set_review_state(case, CASE_MOVES["reject"], by=by, note=note, notify=notify)
+def reject(case, *, by, note="", reason="", email_submitter=True):
+    """Keep the case private; `email_submitter` tells its submitter once the change is committed.
+
+    `reason` is written for the submitter, who reads it on their submissions page;
+    `note` stays in the audit trail for staff.
+    """
+    return _set_review_state(
+        case, CASE_MOVES["reject"], by=by, note=note, email_submitter=email_submitter, reason=reason.strip()
+    )
 
 
 def unpublish(case, *, by, note=""):
@@ -491,3 +508,78 @@ def close_tip(tip, *, by, note=""):
 
 def reopen_tip(tip, *, by, note=""):
     return _move_tip(tip, TIP_MOVES["reopen_tip"], by=by, note=note, closed_by=None, closed_at=None)
+
+
+def _own_editable(case, by):
+    locked = _locked(case)
+    if locked.submitted_by_id is None or locked.submitted_by_id != by.pk:
+        raise ValidationError(_("Only the member who submitted a case can change it."), code="not_submitter")
+    if not locked.submitter_may_change:
+        raise ValidationError(
+            _("A %(state)s case can no longer be changed by its submitter."),
+            code="invalid_transition",
+            params={"state": locked.get_review_state_display().lower()},
+        )
+    return locked
+
+
+def resubmit(case, *, by, fields):
+    """The submitter's corrections to a pending or rejected case; it goes (back) to the review queue.
+
+    `fields` are validated values of `SUBMITTED_FIELDS`. A rejected case's photos are
+    reviewed again with it.
+    """
+    with transaction.atomic():
+        locked = _own_editable(case, by)
+        old_state = locked.review_state
+        changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.review_state = ReviewState.PENDING
+        locked.rejection_reason = ""
+        locked.save()
+        record(
+            locked,
+            action=AuditAction.RESUBMITTED,
+            by=by,
+            field="review_state",
+            from_value=old_state,
+            to_value=ReviewState.PENDING,
+            note=gettext("Changed: %(fields)s.") % {"fields": ", ".join(changed)} if changed else "",
+        )
+        if old_state == ReviewState.REJECTED:
+            for photo in locked.photos.filter(review_state=ReviewState.REJECTED):
+                photo.review_state = ReviewState.PENDING
+                photo.save(update_fields=["review_state"])
+                record(
+                    locked,
+                    action=AuditAction.RESUBMITTED,
+                    by=by,
+                    photo=photo,
+                    field="photo.review_state",
+                    from_value=ReviewState.REJECTED,
+                    to_value=ReviewState.PENDING,
+                )
+    for name in fields:
+        setattr(case, name, getattr(locked, name))
+    _refresh(case, locked)
+    return case
+
+
+def withdraw(case, *, by):
+    """The submitter takes back a pending or rejected case: it is deleted with its photos and files.
+
+    The audit row keeps the case's name; the stored files go once the deletion commits
+    (listings.signals).
+    """
+    with transaction.atomic():
+        locked = _own_editable(case, by)
+        record(
+            locked,
+            action=AuditAction.WITHDRAWN,
+            by=by,
+            field="review_state",
+            from_value=locked.review_state,
+            note=gettext("Withdrawn by the submitter with %(count)d photo(s).") % {"count": locked.photos.count()},
+        )
+        locked.delete()

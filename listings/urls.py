@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from . import views
-from .feeds import LatestCasesFeed
+from .feeds import NewestCasesFeed
 from .sitemaps import sitemaps
 
 
@@ -23,7 +23,7 @@ register_converter(PhotoSizeConverter, "photosize")
 app_name = "listings"
 urlpatterns = [
     path("listings/", views.CaseListView.as_view(), name="case_list"),
-    path("listings/feed/", LatestCasesFeed(), name="feed"),
+    path("listings/feed/", NewestCasesFeed(), name="feed"),
     path("listings/<slug:slug>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("listings/<slug:slug>/tip/", views.CaseTipView.as_view(), name="case_tip"),
     path("photos/<uuid:key>/<photosize:size>/", views.PhotoView.as_view(), name="photo"),

@@ -28,15 +28,15 @@ from .media import photo_response
 from .models import Case, Photo, Resource
 from .submissions import SubmissionFailed, submit_case
 
-HOME_LATEST_CASES = 6
+HOME_RECENTLY_UPDATED_CASES = 6
 
 
 class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Case.objects.appealing().with_visible_photos().order_by("-updated_at", "-id")
-        return super().get_context_data(latest_cases=latest[:HOME_LATEST_CASES], **kwargs)
+        cases = Case.objects.appealing().with_visible_photos().recently_updated()
+        return super().get_context_data(recently_updated_cases=cases[:HOME_RECENTLY_UPDATED_CASES], **kwargs)
 
 
 class CaseListView(FilterView):

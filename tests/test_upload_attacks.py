@@ -171,3 +171,178 @@ def test_a_zip_polyglot_is_re_encoded_so_the_payload_is_gone(member_client, tmp_
             data = stored.read()
         assert b"PK\x03\x04" not in data and b"payload.js" not in data
         assert data.startswith(b"\xff\xd8") and data.rstrip(b"\x00").endswith(b"\xff\xd9")
+
+
+MARKERS = [b"MARKER-COMMENT", b"MARKER-TEXT", b"MARKER-XMP", b"MARKER-EXIF"]
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>MARKER-XMP</rdf:Description></x:xmpmeta>'
+
+
+def _icc_profile():
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _exif_with_marker(orientation=None):
+    exif = Image.Exif()
+    exif[0x010E] = "MARKER-EXIF"  # image description
+    if orientation:
+        exif[0x0112] = orientation
+    return exif
+
+
+def jpeg_with_metadata(comment=b"MARKER-COMMENT"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 60), (20, 140, 60)).save(
+        buffer, format="JPEG", comment=comment, icc_profile=_icc_profile(), xmp=XMP, exif=_exif_with_marker()
+    )
+    return buffer.getvalue()
+
+
+def png_with_metadata(mode="RGB", comment="MARKER-COMMENT"):
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("comment", comment)
+    text.add_text("Description", "MARKER-TEXT")
+    text.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    buffer = io.BytesIO()
+    Image.new(mode, (90, 60), (20, 140, 60) if mode == "RGB" else (20, 140, 60, 255)).save(
+        buffer, format="PNG", pnginfo=text, icc_profile=_icc_profile(), exif=_exif_with_marker()
+    )
+    return buffer.getvalue()
+
+
+def gif_with_comment(comment=b"MARKER-COMMENT"):
+    buffer = io.BytesIO()
+    Image.new("P", (90, 60), 3).save(buffer, format="GIF", comment=comment)
+    return buffer.getvalue()
+
+
+def webp_with_metadata():
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 60), (20, 140, 60)).save(
+        buffer, format="WEBP", icc_profile=_icc_profile(), xmp=XMP, exif=_exif_with_marker()
+    )
+    return buffer.getvalue()
+
+
+def _stored_bytes(photo):
+    for field in (photo.image, photo.thumbnail):
+        with field.open("rb") as stored:
+            yield stored.read()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("comment.jpg", jpeg_with_metadata),
+        ("text.png", png_with_metadata),
+        ("text-alpha.png", lambda: png_with_metadata(mode="RGBA")),
+        ("comment.gif", gif_with_comment),
+        ("profile.webp", webp_with_metadata),
+    ],
+)
+def test_stored_photos_hold_pixels_only(member_client, name, make):
+    """Comments, text chunks, XMP, ICC profiles and EXIF planted in the upload are not in the stored bytes."""
+    upload = make()
+    assert any(marker in upload for marker in MARKERS) or name.endswith(".webp")
+
+    response = _submit(member_client, name, upload)
+
+    assert response.status_code == 302, response.context["form"].errors
+    for data in _stored_bytes(Photo.objects.get()):
+        for marker in MARKERS:
+            assert marker not in data
+        assert b"ICC_PROFILE" not in data and b"http://ns.adobe.com/xap" not in data and b"Exif" not in data
+        stored = Image.open(io.BytesIO(data))
+        assert not {"comment", "icc_profile", "xmp", "exif"} & set(stored.info)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("long-comment.png", lambda: png_with_metadata(comment="MARKER-COMMENT " * 6000)),
+        ("long-comment.gif", lambda: gif_with_comment(b"MARKER-COMMENT " * 6000)),
+    ],
+)
+def test_a_long_image_comment_is_dropped_not_a_server_error(member_client, name, make):
+    """Over 64 KB, a comment cannot be written into a JPEG at all: it was a 500, now it is simply not kept."""
+    response = _submit(member_client, name, make())
+
+    assert response.status_code == 302
+    for data in _stored_bytes(Photo.objects.get()):
+        assert b"MARKER-COMMENT" not in data
+
+
+@pytest.mark.django_db
+def test_the_exif_orientation_is_applied_to_the_pixels(member_client):
+    buffer = io.BytesIO()
+    Image.new("RGB", (160, 80), (200, 30, 30)).save(buffer, format="JPEG", exif=_exif_with_marker(orientation=6))
+
+    response = _submit(member_client, "sideways.jpg", buffer.getvalue())
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    full, thumbnail = (Image.open(io.BytesIO(data)) for data in _stored_bytes(photo))
+    assert full.size == (80, 160) and thumbnail.size == (80, 160)
+
+
+def test_the_attack_from_issue_14_is_over_the_default_pixel_limit():
+    """Six 6300 × 6300 RGBA PNGs cost 700 MB and 14 s of CPU in one worker: such a file is now refused unread."""
+    from django.core.exceptions import ValidationError
+
+    from listings.images import process_photo
+
+    with pytest.raises(ValidationError) as refused:
+        process_photo(SimpleUploadedFile("big.png", decompression_bomb(6300, 6300), content_type="image/png"))
+
+    assert refused.value.code == "too_many_pixels"
+
+
+def _peak_memory_of(function):
+    """The process's peak resident memory while `function` runs, above what it held before, in bytes (Linux).
+
+    Pillow allocates outside Python's allocator, so tracemalloc cannot see its pixels; the kernel's
+    high-water mark (VmHWM, reset through clear_refs) can.
+    """
+    from pathlib import Path
+
+    def status(field):
+        line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field))
+        return int(line.split()[1]) * 1024
+
+    Path("/proc/self/clear_refs").write_text("5")
+    before = status("VmRSS:")
+    function()
+    return status("VmHWM:") - before
+
+
+def _large_photo(size, image_format):
+    mode = "RGBA" if image_format == "PNG" else "RGB"
+    gradient = Image.linear_gradient("L").resize(size)
+    bands = [gradient] * (len(mode) - 1) + [Image.new("L", size, 255 if mode == "RGBA" else 90)]
+    buffer = io.BytesIO()
+    Image.merge(mode, bands).save(buffer, format=image_format, exif=_exif_with_marker(orientation=6))
+    return SimpleUploadedFile(f"large.{image_format.lower()}", buffer.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("image_format", "size", "limit"),
+    [
+        # Decoded at 1/2 scale by the JPEG decoder (17 MB), not whole (69 MB).
+        ("JPEG", (4800, 4800), 64 * 1024 * 1024),
+        # A PNG is decoded whole (64 MB); only one reduced copy may be made beside it.
+        ("PNG", (4000, 4000), 2.5 * 4000 * 4000 * 4),
+    ],
+)
+def test_a_large_photo_is_processed_in_bounded_memory(image_format, size, limit):
+    from listings.images import process_photo
+
+    upload = _large_photo(size, image_format)
+
+    peak = _peak_memory_of(lambda: process_photo(upload))
+
+    assert peak < limit, f"{peak / 2**20:.0f} MB"

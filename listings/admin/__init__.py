@@ -7,11 +7,12 @@ buttons read. Staff edits made through a change form are recorded field by field
 Importing the modules registers their model admins.
 """
 
+from django.conf import settings
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, cases, inbox, photos, resources  # noqa: F401  (registers the model admins)
 
-admin.site.site_header = _("LostInNL moderation")
-admin.site.site_title = _("LostInNL moderation")
+admin.site.site_header = admin.site.site_title = format_lazy(_("{site_name} moderation"), site_name=settings.SITE_NAME)
 admin.site.index_title = _("Moderation queue, inboxes and resources")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import moderation
-from ..models import AuditEntry, ReviewState
+from ..models import AuditEntry, Case, ReviewState
 
 # Pending rows sort before everything else, so a changelist opens as a queue.
 PENDING_FIRST = Switch(When(review_state=ReviewState.PENDING, then=Value(0)), default=Value(1)).asc()
@@ -29,6 +29,25 @@ class ModerationNoteForm(forms.Form):
     )
 
 
+class RejectionForm(ModerationNoteForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the submitter (optional)"),
+        required=False,
+        max_length=Case._meta.get_field("rejection_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy(
+            "Shown to the member who submitted the case, on their submissions page. Write it for them: "
+            "what is missing or why the case cannot be published. The note above stays private."
+        ),
+    )
+
+    field_order = ["reason", "note"]
+
+
+# Moves whose confirmation asks for more than a note; each extra field is a keyword of the move's function.
+MOVE_FORMS = {"reject": RejectionForm}
+
+
 def moderate_with_note(modeladmin, request, queryset, *, move):
     """Confirm a moderation move on an intermediate page, then make it for each object.
 
@@ -36,14 +55,14 @@ def moderate_with_note(modeladmin, request, queryset, *, move):
     """
     change = getattr(moderation, move.name)
     opts = modeladmin.model._meta
+    form_class = MOVE_FORMS.get(move.name, ModerationNoteForm)
     if request.POST.get("post") == "yes":
-        form = ModerationNoteForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
-            note = form.cleaned_data["note"]
             done, refused = 0, []
             for obj in queryset:
                 try:
-                    change(obj, by=request.user, note=note)
+                    change(obj, by=request.user, **form.cleaned_data)
                 except ValidationError as error:
                     refused.append(f"{obj}: {' '.join(error.messages)}")
                 else:
@@ -61,7 +80,7 @@ def moderate_with_note(modeladmin, request, queryset, *, move):
                 )
             return None
     else:
-        form = ModerationNoteForm()
+        form = form_class()
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("%(done)s %(items)s?") % {"done": capfirst(move.done), "items": opts.verbose_name_plural},

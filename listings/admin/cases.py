@@ -20,6 +20,7 @@ REVIEW_FIELDS = [
     "case_status",
     "reviewed_by",
     "reviewed_at",
+    "rejection_reason",
     "published_at",
     "found_at",
     "confirmed_at",

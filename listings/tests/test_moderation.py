@@ -133,7 +133,7 @@ def test_a_deleted_photo_keeps_its_key_in_the_audit_trail(moderator):
 def test_a_photo_of_a_rejected_case_cannot_be_published(moderator):
     case = CaseFactory()
     photo = PhotoFactory(case=case, review_state=ReviewState.REJECTED)
-    moderation.reject(case, by=moderator, notify=False)
+    moderation.reject(case, by=moderator, email_submitter=False)
 
     with pytest.raises(ValidationError) as excinfo:
         moderation.publish_photo(photo, by=moderator)

@@ -91,6 +91,6 @@ def test_publishing_without_notice_sends_nothing(moderator, django_capture_on_co
     case = CaseFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.publish(case, by=moderator, notify=False)
+        moderation.publish(case, by=moderator, email_submitter=False)
 
     assert mail.outbox == []

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from listings.models import AuditAction, AuditEntry, Case, CaseStatus, Photo, Region, Resource, ReviewState
+from listings.management.commands.seed_demo import load_demo_data
+from listings.models import AuditAction, AuditEntry, Case, CaseStatus, Photo, Region, Resource, ReviewState, Sex
 from listings.roles import MODERATORS_GROUP
 from pagecache.pages import bump_content_version
 
@@ -21,6 +22,20 @@ def seed(*args):
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
+
+
+def test_demo_data_file_uses_only_the_models_choices():
+    data = load_demo_data()
+
+    for person in data["people"]:
+        assert person["sex"] in Sex.values, person
+        assert person["region"] in Region.values, person
+        assert person["outcome"] in {"published", "found", "pending", "rejected"}, person
+    assert all(
+        resource["url"].startswith("https://")
+        for entry in data["resource_categories"]
+        for resource in entry["resources"]
+    )
 
 
 def test_seed_demo_creates_fictional_cases_with_photos_resources_and_accounts():

@@ -56,7 +56,7 @@ def test_pages_use_no_inline_script_or_style(client, published_case):
         assert ' style="' not in html and " onclick=" not in html
 
 
-def test_home_shows_latest_cases_and_urgent_notice(client, published_case):
+def test_home_shows_recently_updated_cases_and_urgent_notice(client, published_case):
     html = client.get(reverse("home")).content.decode()
 
     assert "Marion Brookfield" in html
@@ -71,7 +71,7 @@ def test_home_lists_at_most_six_cases(client):
 
     response = client.get(reverse("home"))
 
-    assert len(response.context["latest_cases"]) == 6
+    assert len(response.context["recently_updated_cases"]) == 6
 
 
 def test_demo_notice_shows_only_with_demo_data(client):
@@ -80,6 +80,17 @@ def test_demo_notice_shows_only_with_demo_data(client):
 
     CaseFactory(published=True, is_demo=True)
     assert "fictional demo cases" in client.get(reverse("home")).content.decode()
+
+
+def test_demo_notice_is_not_asked_of_the_database_on_every_page(client):
+    CaseFactory(published=True, is_demo=True)
+    client.get(reverse("listings:resources"))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("listings:resources")).content.decode()
+
+    assert "fictional demo cases" in html
+    assert not [query["sql"] for query in queries if "is_demo" in query["sql"]]
 
 
 def test_listings_card_shows_thumbnail_with_size_alt_and_lazy_loading(client, published_case):

@@ -98,7 +98,7 @@ def _new_photo(case, staff):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda case, staff: moderation.reject(case, by=staff, notify=False),
+        lambda case, staff: moderation.reject(case, by=staff, email_submitter=False),
         lambda case, staff: moderation.mark_found(case, by=staff),
         _edit,
         _reject_photo,

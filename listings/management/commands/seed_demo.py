@@ -2,7 +2,9 @@
 
 import datetime
 import io
+import json
 import secrets
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from listings import moderation
 from listings.images import process_photo
-from listings.models import Case, Region, Resource, ResourceCategory, Sex
+from listings.models import Case, Resource, ResourceCategory
 from listings.roles import ensure_moderators_group
 from listings.submissions import submit_case
 
@@ -21,35 +23,10 @@ MODERATOR_USERNAME = "moderator"
 MEMBER_USERNAME = "demo-member"
 DEMO_FILE_PREFIX = "DEMO-"
 
-# Invented surnames nobody carries, so no demo case can be mistaken for a real person.
-# (first name, surname, age, sex, region, place, days ago last seen, outcome)
-PUBLISHED, FOUND, PENDING, REJECTED = "published", "found", "pending", "rejected"
-DEMO_PEOPLE = [
-    ("Maren", "Quillfeather", 34, Sex.FEMALE, Region.AVALON, "Water Street, St. John's", 12, PUBLISHED),
-    ("Tobias", "Fogbottom", 17, Sex.MALE, Region.AVALON, "Topsail Road, Mount Pearl", 27, PUBLISHED),
-    ("Elsie", "Capelinberry", 71, Sex.FEMALE, Region.AVALON, "Conception Bay South", 45, FOUND),
-    ("Rory", "Tidewhistle", 46, Sex.MALE, Region.AVALON, "Placentia waterfront", 63, PUBLISHED),
-    ("Nell", "Puddingstone", 23, Sex.FEMALE, Region.EASTERN, "Clarenville", 8, PUBLISHED),
-    ("Callum", "Bakeapplewood", 58, Sex.MALE, Region.EASTERN, "Bonavista lighthouse road", 96, PUBLISHED),
-    ("Iris", "Marrowlight", 14, Sex.FEMALE, Region.EASTERN, "Marystown", 130, FOUND),
-    ("Jory", "Saltmarrow", 39, Sex.UNKNOWN, Region.EASTERN, "Trinity", 171, PUBLISHED),
-    ("Ada", "Gullyhollow", 82, Sex.FEMALE, Region.CENTRAL, "Gander", 19, PUBLISHED),
-    ("Finnian", "Brindlecove", 29, Sex.MALE, Region.CENTRAL, "Grand Falls-Windsor", 54, PUBLISHED),
-    ("Lottie", "Wrenfiddle", 16, Sex.FEMALE, Region.CENTRAL, "Lewisporte", 204, FOUND),
-    ("Abel", "Kettleberry", 63, Sex.MALE, Region.CENTRAL, "Twillingate", 240, PUBLISHED),
-    ("Sadie", "Thimblecove", 41, Sex.FEMALE, Region.WESTERN, "Corner Brook", 33, PUBLISHED),
-    ("Hollis", "Dorymoss", 20, Sex.MALE, Region.WESTERN, "Stephenville", 88, PUBLISHED),
-    ("Greta", "Partridgeberry", 52, Sex.FEMALE, Region.WESTERN, "Deer Lake", 150, PUBLISHED),
-    ("Wendell", "Squidjigger", 75, Sex.MALE, Region.WESTERN, "Port aux Basques", 300, FOUND),
-    ("Clementine", "Tuckamore", 31, Sex.FEMALE, Region.NORTHERN_PENINSULA, "St. Anthony", 22, PUBLISHED),
-    ("Oswin", "Icebergle", 44, Sex.MALE, Region.NORTHERN_PENINSULA, "Port au Choix", 119, PUBLISHED),
-    ("Pippa", "Flakeyard", 9, Sex.FEMALE, Region.NORTHERN_PENINSULA, "Plum Point", 330, FOUND),
-    ("Silas", "Caribouquill", 27, Sex.MALE, Region.LABRADOR, "Happy Valley-Goose Bay", 15, PUBLISHED),
-    ("Marigold", "Snowbunting", 36, Sex.FEMALE, Region.LABRADOR, "Labrador City", 71, PUBLISHED),
-    ("Emmett", "Ptarmigale", 19, Sex.MALE, Region.LABRADOR, "Wabush", 5, PENDING),
-    ("Bridie", "Crowberrie", 67, Sex.FEMALE, Region.AVALON, "Bay Bulls", 3, PENDING),
-    ("Quincy", "Nonesuchly", 50, Sex.UNKNOWN, Region.CENTRAL, "Botwood", 40, REJECTED),
-]
+# The people and resources live in a data file. The people carry invented surnames nobody has,
+# so no demo case can be mistaken for a real person; the resources are the province's real ones.
+DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data.json"
+PUBLISHED, FOUND, REJECTED = "published", "found", "rejected"
 
 DEMO_FEATURE = "Demo data: an invented detail, such as a small anchor tattoo on the left wrist."
 EYES = ["Brown", "Blue", "Green", "Hazel", "Grey"]
@@ -63,79 +40,10 @@ BACKGROUNDS = [
     (224, 234, 236),
 ]
 
-RESOURCES = [
-    (
-        "Police services",
-        [
-            (
-                "Royal Newfoundland Constabulary (RNC)",
-                "https://www.rnc.gov.nl.ca/",
-                "709-729-8000",
-                "Provincial police for St. John's and the northeast Avalon, Corner Brook and Labrador West. "
-                "Report a missing person or share information on an open file. In an emergency call 911.",
-            ),
-            (
-                "RCMP Newfoundland and Labrador",
-                "https://www.rcmp-grc.gc.ca/en/nl",
-                "",
-                "Police for the rest of the province. Call your local detachment; in an emergency call 911.",
-            ),
-        ],
-    ),
-    (
-        "National missing-persons services",
-        [
-            (
-                "Canada's Missing (NCMPUR)",
-                "https://www.canadasmissing.ca/",
-                "",
-                "The RCMP's National Centre for Missing Persons and Unidentified Remains: national cases "
-                "and unidentified remains.",
-            ),
-            (
-                "Missing Children Society of Canada",
-                "https://mcsc.ca/",
-                "",
-                "Search support and awareness for families of missing children.",
-            ),
-            (
-                "Canadian Centre for Child Protection — missingkids.ca",
-                "https://missingkids.ca/",
-                "",
-                "Help for families of missing children, and prevention resources.",
-            ),
-        ],
-    ),
-    (
-        "Support for families and the public",
-        [
-            (
-                "811 HealthLine",
-                "https://811healthline.ca/",
-                "811",
-                "Free, confidential health advice from a registered nurse, 24 hours a day.",
-            ),
-            (
-                "Mental Health Crisis Line (NL)",
-                "https://nlhealthservices.ca/",
-                "1-888-737-4668",
-                "24-hour provincial crisis line for anyone in distress, and the people worried about them.",
-            ),
-            (
-                "9-8-8 Suicide Crisis Helpline",
-                "https://988.ca/",
-                "988",
-                "Call or text 988, any time, anywhere in Canada.",
-            ),
-            (
-                "Victim Services Newfoundland and Labrador",
-                "https://www.gov.nl.ca/jps/victim-services/",
-                "",
-                "Support, information and referrals for victims of crime and their families.",
-            ),
-        ],
-    ),
-]
+
+def load_demo_data():
+    with DEMO_DATA.open(encoding="utf-8") as stream:
+        return json.load(stream)
 
 
 def demo_file_number(index):
@@ -164,20 +72,20 @@ def placeholder_portrait(first_name, last_name, index):
 
 
 def demo_fields(index, person):
-    first_name, last_name, age, sex, region, place, days_ago, _ = person
+    first_name, last_name, age = person["first_name"], person["last_name"], person["age"]
     return {
         "first_name": first_name,
         "last_name": last_name,
         "age_at_disappearance": age,
-        "sex": sex,
+        "sex": person["sex"],
         "height_cm": None if age < 12 else 150 + (index * 7) % 45,
         "weight_kg": None if age < 12 else 50 + (index * 11) % 45,
         "eye_colour": EYES[index % len(EYES)],
         "hair_colour": HAIR[index % len(HAIR)],
         "distinguishing_features": DEMO_FEATURE if index % 3 == 0 else "",
-        "last_seen_date": timezone.localdate() - datetime.timedelta(days=days_ago),
-        "last_seen_place": place,
-        "region": region,
+        "last_seen_date": timezone.localdate() - datetime.timedelta(days=person["days_ago"]),
+        "last_seen_place": person["last_seen_place"],
+        "region": person["region"],
         "circumstances": (
             f"Demo case — {first_name} {last_name} is a fictional person created by the seed_demo command to "
             "show how a listing looks. Last seen leaving on foot in the late afternoon, wearing a dark rain "
@@ -230,8 +138,9 @@ class Command(BaseCommand):
         member = self.demo_account(
             MEMBER_USERNAME, group=None, is_staff=False, reset_password=reset_password, first_name="Demo"
         )
-        created_resources = self.seed_resources()
-        created_cases = self.seed_cases(moderator=moderator, member=member)
+        data = load_demo_data()
+        created_resources = self.seed_resources(data["resource_categories"])
+        created_cases = self.seed_cases(data["people"], moderator=moderator, member=member)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created_cases} new case(s) "
@@ -266,30 +175,35 @@ class Command(BaseCommand):
             user.groups.add(group)
         return user
 
-    def seed_resources(self):
+    def seed_resources(self, categories):
         created = 0
-        for order, (category_name, resources) in enumerate(RESOURCES):
-            category, _ = ResourceCategory.objects.get_or_create(name=category_name, defaults={"order": order})
-            for position, (title, url, phone, description) in enumerate(resources):
+        for order, entry in enumerate(categories):
+            category, _ = ResourceCategory.objects.get_or_create(name=entry["category"], defaults={"order": order})
+            for position, resource in enumerate(entry["resources"]):
                 _, was_created = Resource.objects.get_or_create(
                     category=category,
-                    title=title,
-                    defaults={"url": url, "phone": phone, "description": description, "order": position},
+                    title=resource["title"],
+                    defaults={
+                        "url": resource["url"],
+                        "phone": resource["phone"],
+                        "description": resource["description"],
+                        "order": position,
+                    },
                 )
                 created += was_created
         return created
 
-    def seed_cases(self, *, moderator, member):
+    def seed_cases(self, people, *, moderator, member):
         existing = set(
             Case.objects.filter(is_demo=True, police_file_number__startswith=DEMO_FILE_PREFIX).values_list(
                 "police_file_number", flat=True
             )
         )
         created = 0
-        for index, person in enumerate(DEMO_PEOPLE, start=1):
+        for index, person in enumerate(people, start=1):
             if demo_file_number(index) in existing:
                 continue
-            first_name, last_name, *_, outcome = person
+            first_name, last_name, outcome = person["first_name"], person["last_name"], person["outcome"]
             processed = process_photo(placeholder_portrait(first_name, last_name, index))
             # One transaction per case: a case is created with its review outcome or not at all.
             with transaction.atomic():
@@ -299,12 +213,12 @@ class Command(BaseCommand):
                     photos=[(processed, f"Placeholder picture for the demo case of {first_name} {last_name}")],
                 )
                 if outcome in (PUBLISHED, FOUND):
-                    moderation.publish(case, by=moderator, note="Demo data", notify=False)
+                    moderation.publish(case, by=moderator, note="Demo data", email_submitter=False)
                 if outcome == FOUND:
                     moderation.mark_found(case, by=moderator, note="Demo data")
                 if outcome == REJECTED:
                     moderation.reject(
-                        case, by=moderator, note="Demo data: an example of a rejected submission", notify=False
+                        case, by=moderator, note="Demo data: an example of a rejected submission", email_submitter=False
                     )
             created += 1
         return created

@@ -1,0 +1,182 @@
+"""A member owns their submissions: reads why one was rejected, corrects it, withdraws it."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from listings import moderation
+from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
+from listings.roles import ensure_moderators_group
+from listings.tests.factories import CaseFactory, PhotoFactory
+from listings.tests.helpers import error_codes, submission_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member():
+    return UserFactory()
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def moderator():
+    user = StaffFactory()
+    group, *_ = ensure_moderators_group()
+    user.groups.add(group)
+    return user
+
+
+def edit_url(case):
+    return reverse("accounts:submission_edit", kwargs={"slug": case.slug})
+
+
+def withdraw_url(case):
+    return reverse("accounts:submission_withdraw", kwargs={"slug": case.slug})
+
+
+class TestRejectionReason:
+    def test_the_submitter_reads_the_reason_and_never_the_private_note(self, member_client, member, moderator):
+        case = CaseFactory(submitted_by=member)
+
+        moderation.reject(case, by=moderator, note="Looks like a prank", reason="Please add the police file number.")
+
+        html = member_client.get(reverse("accounts:submissions")).content.decode()
+        assert "Please add the police file number." in html
+        assert "prank" not in html
+        entry = AuditEntry.objects.get(case=case, action=AuditAction.REJECTED)
+        assert entry.note == "Looks like a prank"
+
+    def test_the_admin_confirmation_asks_for_the_reason(self, client, moderator):
+        case = CaseFactory()
+        client.force_login(moderator)
+        url = reverse("admin:listings_case_moderate", args=[case.pk, "reject"])
+
+        page = client.get(url)
+        assert 'name="reason"' in page.text and 'name="note"' in page.text
+        client.post(url, {"post": "yes", "note": "private", "reason": "We could not confirm it with the police."})
+
+        case.refresh_from_db()
+        assert case.review_state == ReviewState.REJECTED
+        assert case.rejection_reason == "We could not confirm it with the police."
+
+    def test_publishing_clears_the_reason(self, moderator):
+        case = CaseFactory()
+        moderation.reject(case, by=moderator, reason="Missing details")
+
+        moderation.publish(case, by=moderator)
+
+        case.refresh_from_db()
+        assert case.rejection_reason == ""
+
+
+class TestCorrect:
+    def test_a_pending_case_is_corrected_and_audited(self, member_client, member):
+        case = CaseFactory(submitted_by=member)
+
+        response = member_client.post(edit_url(case), submission_data(first_name="Adah"))
+
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert (case.first_name, case.review_state) == ("Adah", ReviewState.PENDING)
+        entry = AuditEntry.objects.get(case=case, action=AuditAction.RESUBMITTED)
+        assert (entry.actor, entry.from_value, entry.to_value) == (member, "pending", "pending")
+        assert "first_name" in entry.note
+
+    def test_a_rejected_case_goes_back_to_review_with_its_photos(self, member_client, member, moderator):
+        case = CaseFactory(submitted_by=member)
+        photo = PhotoFactory(case=case)
+        moderation.reject(case, by=moderator, reason="Add a photo where the face shows")
+        photo.refresh_from_db()
+        assert photo.review_state == ReviewState.REJECTED
+
+        member_client.post(edit_url(case), submission_data())
+
+        case.refresh_from_db()
+        photo.refresh_from_db()
+        assert (case.review_state, case.rejection_reason) == (ReviewState.PENDING, "")
+        assert photo.review_state == ReviewState.PENDING
+        assert AuditEntry.objects.filter(case=case, action=AuditAction.RESUBMITTED).count() == 2
+
+    def test_a_bad_correction_changes_nothing(self, member_client, member):
+        case = CaseFactory(submitted_by=member, first_name="Ada")
+        tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+
+        response = member_client.post(edit_url(case), submission_data(first_name="Bea", last_seen_date=tomorrow))
+
+        assert response.status_code == 200
+        assert "future_date" in error_codes(response.context["form"], "last_seen_date")
+        case.refresh_from_db()
+        assert case.first_name == "Ada"
+        assert not AuditEntry.objects.filter(case=case).exists()
+
+    def test_published_and_other_members_cases_cannot_be_corrected(self, member_client, member):
+        published = CaseFactory(submitted_by=member, published=True)
+        someone_elses = CaseFactory(first_name="Bea")
+
+        assert member_client.get(edit_url(published)).status_code == 404
+        assert member_client.post(edit_url(someone_elses), submission_data()).status_code == 404
+        someone_elses.refresh_from_db()
+        assert someone_elses.first_name == "Bea"
+
+    def test_visitors_are_sent_to_log_in(self, client):
+        assert client.get(edit_url(CaseFactory())).status_code == 302
+
+    def test_only_the_submitter_may_resubmit(self, moderator):
+        case = CaseFactory()
+
+        with pytest.raises(ValidationError) as error:
+            moderation.resubmit(case, by=moderator, fields={"first_name": "X"})
+
+        assert error.value.code == "not_submitter"
+
+
+class TestWithdraw:
+    def test_withdrawing_deletes_the_case_photos_and_files_and_is_audited(
+        self, member_client, member, django_capture_on_commit_callbacks
+    ):
+        case = CaseFactory(submitted_by=member)
+        photo = PhotoFactory(case=case)
+        names = photo.stored_names()
+        assert all(default_storage.exists(name) for name in names)
+
+        assert "cannot be undone" in member_client.get(withdraw_url(case)).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = member_client.post(withdraw_url(case))
+
+        assert response.status_code == 302
+        assert not Case.objects.filter(pk=case.pk).exists() and not Photo.objects.exists()
+        assert not any(default_storage.exists(name) for name in names)
+        entry = AuditEntry.objects.get(action=AuditAction.WITHDRAWN)
+        assert (entry.case, entry.actor, entry.case_label) == (None, member, str(case))
+
+    def test_published_and_other_members_cases_cannot_be_withdrawn(self, member_client, member):
+        published = CaseFactory(submitted_by=member, published=True)
+        someone_elses = CaseFactory()
+
+        assert member_client.post(withdraw_url(published)).status_code == 404
+        assert member_client.post(withdraw_url(someone_elses)).status_code == 404
+        assert Case.objects.count() == 2
+
+    def test_a_moderator_cannot_withdraw_someone_elses_case(self, moderator):
+        case = CaseFactory()
+
+        with pytest.raises(ValidationError) as error:
+            moderation.withdraw(case, by=moderator)
+
+        assert error.value.code == "not_submitter"
+        assert Case.objects.filter(pk=case.pk).exists()
