@@ -30,6 +30,58 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active in the thread (LocaleMiddleware): each test starts in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def member(db):
+    """A signed-up member, no staff rights."""
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(username="mary", email="mary@example.org")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def moderator(db):
+    """A staff member in the real Moderators group, with exactly the rights moderation needs."""
+    from accounts.tests.factories import StaffFactory
+    from listings.roles import ensure_moderators_group
+
+    user = StaffFactory()
+    user.groups.add(ensure_moderators_group()[0])
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def published_case(db):
+    """A published, missing person's case with one published photo."""
+    from listings.tests.factories import CaseFactory, PhotoFactory
+
+    case = CaseFactory(published=True, first_name="Marion", last_name="Brookfield")
+    PhotoFactory(case=case, caption="Marion at the harbour, 2025")
+    return case
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     """moto's AWS server (S3, KMS) over real HTTP on a free 127.0.0.1 port, shared by the whole run."""
@@ -99,3 +151,16 @@ def s3_storage(_test_storages, settings, aws_env):
         "default": s3_media_storage(bucket.name, endpoint_url=aws_env, region_name="ca-central-1"),
     }
     return bucket
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Pages read the .mo files, which the build compiles from the committed .po catalogues (git holds no .mo):
+    a run started without make, or after a catalogue changed, compiles them first, as `make compilemessages`."""
+    from django.core.management import call_command
+
+    call_command(
+        "compilemessages",
+        ignore_patterns=[".venv", "node_modules", "staticfiles", "media", "screenshots"],
+        verbosity=0,
+    )

@@ -1,9 +1,11 @@
 """Forms a member fills in to join the site."""
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 
+from mailer import outbox
 from project.forms import HoneypotMixin
 
 from .models import User
@@ -48,3 +50,15 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(self.error_messages["duplicate_email"], code="duplicate_email")
         return email
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the e-mail sent by the task queue instead of inside the request."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        outbox.queue(
+            kind="password_reset",
+            to=[to_email],
+            subject=render_to_string(subject_template_name, context),
+            body=render_to_string(email_template_name, context),
+        )

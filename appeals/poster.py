@@ -137,9 +137,13 @@ class _Poster:
         band = 78
         c.setFillColor(RED)
         c.rect(MARGIN, top - band, self.content_width, band, stroke=0, fill=1)
+        heading = _("MISSING")
+        size = next(
+            size for size in (64, 56, 48, 40) if c.stringWidth(heading, self.bold, size) <= self.content_width - 24
+        )
         c.setFillColor(white)
-        c.setFont(self.bold, 64)
-        c.drawCentredString(self.width / 2, top - band + 16, _("MISSING"))
+        c.setFont(self.bold, size)
+        c.drawCentredString(self.width / 2, top - band + (band - size * 0.72) / 2, heading)
         top -= band + 36
 
         size = self.fitted_line(case.full_name, MARGIN, top, self.content_width, (32, 28, 24, 20, 16, 12))

@@ -94,7 +94,8 @@ def render(case):
     width = WIDTH - left - MARGIN
 
     draw.rectangle((PHOTO_WIDTH, 0, WIDTH, 120), fill=RED)
-    draw.text((left, 60), _("MISSING"), font=pillow_font(84, bold=True), fill=PAPER, anchor="lm")
+    font, lines = _fit(draw, _("MISSING"), width, (84, 72, 64, 56), bold=True, max_lines=1)
+    draw.text((left, 60), lines[0], font=font, fill=PAPER, anchor="lm")
 
     y = 148
     font, lines = _fit(draw, case.full_name, width, (60, 52, 44, 38), bold=True)

@@ -32,20 +32,21 @@ def _folder(case):
     return posixpath.join(ROOT, case.slug)
 
 
-def stored_name(case, kind, version, extension):
-    return posixpath.join(_folder(case), f"{kind}-{version}.{extension}")
+def _prefix(kind):
+    """One current file per kind and language: the others of the same prefix are older versions."""
+    return f"{kind}-{get_language()}-"
 
 
 def get_or_render(case, *, kind, version, extension, render):
     """The stored file's name for this version, rendering and storing it only if it is not there yet."""
-    name = stored_name(case, kind, version, extension)
+    name = posixpath.join(_folder(case), f"{_prefix(kind)}{version}.{extension}")
     if default_storage.exists(name):
         return name
     saved = default_storage.save(name, ContentFile(render()))
     if saved != name:
         # Another request stored the same version meanwhile; keep one.
         default_storage.delete(saved)
-    _discard(case, keep=name, prefix=f"{kind}-")
+    _discard(case, keep=name, prefix=_prefix(kind))
     return name
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from project.forms import HoneypotMixin
 from staging.models import StagedPhoto
 
+from .duplicates import possible_duplicates
 from .images import process_photo
 from .models import SUBMITTED_FIELDS, Case, ContactMessage, Sex, Tip
 
@@ -131,11 +132,19 @@ class CaseSubmissionForm(CaseDetailsForm):
         help_text=_("One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first."),
     )
 
+    different_person = forms.BooleanField(
+        required=False,
+        label=_("I have checked: the person I describe is not on the registry yet"),
+    )
+
+    # `different_person` is drawn with the duplicate warning (templates/listings/submit.html), not in a group.
     fieldsets = [*CaseDetailsForm.fieldsets, (_("Photos"), "", ["staged", "photos"])]
 
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.member = member
         self.accepted_photos = []
+        self.duplicates = []
         self.fields["staged"].queryset = StagedPhoto.objects.usable_by(member) if member else StagedPhoto.objects.none()
 
     def shown_fields(self):
@@ -176,6 +185,7 @@ class CaseSubmissionForm(CaseDetailsForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_duplicates(cleaned_data)
         if "photos" in self.errors:
             return cleaned_data
         count = len(cleaned_data.get("staged") or []) + len(cleaned_data.get("photos") or [])
@@ -191,6 +201,25 @@ class CaseSubmissionForm(CaseDetailsForm):
                 ),
             )
         return cleaned_data
+
+    def _check_duplicates(self, cleaned_data):
+        """Warn once about cases the member can see that may be the same person."""
+        if self.member is None:
+            return
+        self.duplicates = possible_duplicates(
+            Case.objects.visible_to(self.member),
+            first_name=cleaned_data.get("first_name"),
+            last_name=cleaned_data.get("last_name"),
+            last_seen_date=cleaned_data.get("last_seen_date"),
+        )
+        if self.duplicates and not cleaned_data.get("different_person"):
+            self.add_error(
+                None,
+                ValidationError(
+                    _("This person may already be on the registry. Please check the cases listed above."),
+                    code="possible_duplicate",
+                ),
+            )
 
     def keep_staged(self, staged):
         """Show `staged` (just stored for this member) as attached when the form is drawn again."""

@@ -264,10 +264,12 @@ def _set_review_state(case, move, *, by, note, email_submitter=False, reason="")
                 "updated_at",
             ]
         )
-        record(locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note)
+        entry = record(
+            locked, action=move.audit, by=by, field=move.field, from_value=old_state, to_value=move.to, note=note
+        )
         _settle_pending_photos(locked, move.to, by=by)
         if email_submitter:
-            transaction.on_commit(lambda: notifications.review_decided(locked))
+            notifications.review_decided(locked, key=f"review_decided:{entry.pk}")
     _refresh(case, locked)
     return case
 
@@ -311,12 +313,12 @@ def _refresh(case, locked):
 
 
 def publish(case, *, by, note="", email_submitter=True):
-    """Make the case public; `email_submitter` tells its submitter once the change is committed."""
+    """Make the case public; `email_submitter` queues an e-mail to its submitter, sent once committed."""
     return _set_review_state(case, CASE_MOVES["publish"], by=by, note=note, email_submitter=email_submitter)
 
 
 def reject(case, *, by, note="", reason="", email_submitter=True):
-    """Keep the case private; `email_submitter` tells its submitter once the change is committed.
+    """Keep the case private; `email_submitter` queues an e-mail to its submitter, sent once committed.
 
     `reason` is written for the submitter, who reads it on their submissions page;
     `note` stays in the audit trail for staff.

@@ -1,29 +1,26 @@
 """E-mails about cases: a submitter hears when review decides, managers hear when a tip or message arrives.
 
-A mail outage never fails the action that caused the mail: the row is stored
-(or the state changed) and the failure is logged for operators. A tip's or a
-message's content is never put into an e-mail about it beyond what the sender
-wrote to the team; tips are read in the admin.
+Each message is queued through `mailer.outbox` in the transaction that causes it and
+sent by the task queue once it commits, so a mail outage never fails or slows the
+action. A tip's content is never put into an e-mail; tips are read in the admin.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mailer import outbox
 
 from .models import ReviewState
 
-logger = logging.getLogger(__name__)
 
-
-def _absolute(path):
+def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def review_decided(case):
-    """Tell the member who submitted `case` that it was published or not."""
+def review_decided(case, *, key):
+    """Tell the member who submitted `case` that it was published or not; `key` names the decision."""
     member = case.submitted_by
     if member is None or not member.email or case.review_state not in (ReviewState.PUBLISHED, ReviewState.REJECTED):
         return
@@ -31,53 +28,43 @@ def review_decided(case):
         "member": member,
         "case": case,
         "published": case.review_state == ReviewState.PUBLISHED,
-        "case_url": _absolute(case.get_absolute_url()),
-        "submissions_url": _absolute(reverse("accounts:submissions")),
-        "contact_url": _absolute(reverse("listings:contact")),
+        "case_url": absolute(case.get_absolute_url()),
+        "submissions_url": absolute(reverse("accounts:submissions")),
+        "contact_url": absolute(reverse("listings:contact")),
         "site_title": settings.SITE_NAME,
     }
-    subject = render_to_string("listings/email/review_decided_subject.txt", context).strip()
-    body = render_to_string("listings/email/review_decided.txt", context)
-    try:
-        send_mail(subject, body, None, [member.email])
-    except Exception:
-        logger.exception("Could not e-mail the submitter of case %s about its review", case.pk)
-
-
-def _tell_managers(subject, body, about, *, reply_to=None):
-    """`mail_managers`, with a Reply-To so that answering reaches whoever wrote to the team."""
-    if not settings.MANAGERS:
-        return
-    message = EmailMessage(
-        f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
-        body,
-        settings.SERVER_EMAIL,
-        [address for _name, address in settings.MANAGERS],
-        reply_to=reply_to,
+    outbox.queue(
+        kind="review_decided",
+        key=key,
+        to=[member.email],
+        subject=render_to_string("listings/email/review_decided_subject.txt", context).strip(),
+        body=render_to_string("listings/email/review_decided.txt", context),
     )
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Could not e-mail the managers about %s", about)
 
 
 def tip_received(tip):
     """Tell the managers a tip is waiting; its content stays in the admin."""
-    _tell_managers(
-        f"New tip about case {tip.case.police_file_number or tip.case.pk}",
-        f"A tip about {tip.case} is waiting in the admin:\n"
-        f"{_absolute(reverse('admin:listings_tip_change', args=[tip.pk]))}\n",
-        about=f"tip {tip.pk}",
+    outbox.queue_to_managers(
+        kind="tip_received",
+        key=f"tip_received:{tip.pk}",
+        subject=_("New tip about case %(case)s") % {"case": tip.case.police_file_number or tip.case.pk},
+        body=_("A tip about %(case)s is waiting in the admin:\n%(url)s\n")
+        % {"case": tip.case, "url": absolute(reverse("admin:listings_tip_change", args=[tip.pk]))},
     )
 
 
 def contact_received(message):
     """Send a contact-form message on to the managers."""
-    _tell_managers(
-        f"Contact form: {message.subject}",
-        f"From: {message.name} <{message.email}>\n\n{message.message}\n\n"
-        f"Read and mark it handled in the admin: "
-        f"{_absolute(reverse('admin:listings_contactmessage_change', args=[message.pk]))}\n",
-        about=f"contact message {message.pk}",
-        reply_to=[message.email],
+    outbox.queue_to_managers(
+        kind="contact_received",
+        key=f"contact_received:{message.pk}",
+        subject=_("Contact form: %(subject)s") % {"subject": message.subject},
+        body=_("From: %(name)s <%(email)s>\n\n%(message)s\n\nRead and mark it handled in the admin: %(url)s\n")
+        % {
+            "name": message.name,
+            "email": message.email,
+            "message": message.message,
+            "url": absolute(reverse("admin:listings_contactmessage_change", args=[message.pk])),
+        },
+        reply_to=message.email,
     )

@@ -1,4 +1,7 @@
-"""Sitemap of the public pages and the open appeals (never a pending, rejected, found or withdrawn case)."""
+"""Sitemap of the public pages and the open appeals (never a pending, rejected, found or withdrawn case).
+
+Each address is listed once per language with its hreflang alternates (and English as x-default).
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,7 +9,13 @@ from django.urls import reverse
 from .models import Case
 
 
-class CaseSitemap(Sitemap):
+class TranslatedSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class CaseSitemap(TranslatedSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -17,7 +26,7 @@ class CaseSitemap(Sitemap):
         return case.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(TranslatedSitemap):
     changefreq = "daily"
     priority = 0.5
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -119,7 +120,8 @@ class CaseTipView(CreateView):
 
     def form_valid(self, form):
         form.instance.case = self.case
-        notifications.tip_received(form.save())
+        with transaction.atomic():
+            notifications.tip_received(form.save())
         messages.success(
             self.request,
             _(
@@ -207,7 +209,8 @@ class ContactView(CreateView):
     success_url = reverse_lazy("listings:contact")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        notifications.contact_received(self.object)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            notifications.contact_received(self.object)
         messages.success(self.request, "Thank you. Your message was sent; we usually answer within a few days.")
         return response

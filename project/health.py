@@ -3,7 +3,8 @@
 `/healthz` is what a load balancer polls every few seconds: one `SELECT 1`, no
 session, no writes, never cached. `manage.py healthcheck` goes further for an
 operator: it also writes, reads back and deletes a probe object on the media
-storage. Both use the checks below, each returning a `Check`.
+storage, and connects to the task queue's broker. Both use the checks below,
+each returning a `Check`.
 """
 
 import logging
@@ -78,6 +79,25 @@ def check_media_storage(storage=None):
             except Exception:
                 logger.warning("Health check: could not delete the probe object %s", name)
     return Check("media storage", True, f"{where}: write, read and delete")
+
+
+def check_broker():
+    """Connect to the task queue's broker and count the messages waiting in the site's queue."""
+    from project.celery import app
+
+    if app.conf.task_always_eager:
+        return Check("task queue", True, "no broker configured: tasks run in the web process")
+    queue = app.conf.task_default_queue
+    connection = app.connection_for_read()
+    try:
+        with connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+            # Declaring the queue the worker consumes is harmless and answers its length on every transport.
+            waiting = connection.default_channel.queue_declare(queue, durable=True, auto_delete=False).message_count
+    except Exception as error:
+        logger.warning("Health check: broker unreachable: %s", error)
+        return Check("task queue", False, f"{connection.as_uri()}: {_reason(error)}")
+    return Check("task queue", True, f"{connection.as_uri()}: {waiting} waiting in {queue}")
 
 
 @never_cache

@@ -29,8 +29,10 @@ INSTALLED_APPS = [
     "accounts",
     "listings",
     "appeals",
+    "mailer",
     "pagecache",
     "staging",
+    "fleet",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     # Before anything that reads the session or the user: an outage answers a styled 503.
     "project.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (which may redirect to a URL with the language prefix).
+    "django.middleware.locale.LocaleMiddleware",
     # After the session (and locale) middleware, before CSRF and messages: see pagecache/pages.py.
     "pagecache.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +69,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
+# `make dev`: Django Debug Toolbar, a development requirement (requirements-dev.txt) that production
+# never installs, shown only with DEBUG on and to this machine.
+DEBUG_TOOLBAR = DEBUG and env.bool("DEBUG_TOOLBAR", default=False)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    # Early, but after WhiteNoise, which answers static files before any page is made.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
+    INTERNAL_IPS = ["127.0.0.1", "::1"]
+
 ROOT_URLCONF = "project.urls"
 
 TEMPLATES = [
@@ -75,6 +91,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "project.languages.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "listings.context_processors.site",
@@ -132,7 +150,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:submissions"
 LOGOUT_REDIRECT_URL = "home"
 
-LANGUAGE_CODE = "en-ca"
+# English at /…, Canadian French at /fr/… (project/urls.py). The codes are the bare languages, as
+# Django's own catalogues and date formats are; pages declare en-CA and fr-CA (project/languages.py).
+# A third language (Inuktitut `iu`, Innu-aimun `moe`) is one more entry here and one catalogue in
+# locale/ (README, "Translations"). Names are each language's own: the switch shows them as they are.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/St_Johns"
 USE_I18N = True
 USE_TZ = True
@@ -210,6 +234,8 @@ FOUND_CASE_RETENTION_DAYS = env.int("FOUND_CASE_RETENTION_DAYS", default=30)
 CASE_CONFIRMATION_DAYS = env.int("CASE_CONFIRMATION_DAYS", default=90)
 # Photos kept from an unfinished submission are deleted by purge_staged_photos after this many hours.
 STAGED_PHOTO_HOURS = env.int("STAGED_PHOTO_HOURS", default=24)
+# Cases with a similar name last seen this many days apart or less are shown as possible duplicates.
+DUPLICATE_WINDOW_DAYS = env.int("DUPLICATE_WINDOW_DAYS", default=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -220,6 +246,36 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LostInNL <no-reply@losti
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 MANAGERS = [("Site managers", address) for address in env.list("MANAGERS", default=["managers@lostinnl.ca"])]
 ADMINS = [("Operators", address) for address in env.list("ADMINS", default=[])]
+# A mail server that accepts the connection and never answers gives up after this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Failed deliveries are retried by the worker after EMAIL_RETRY_DELAY seconds, doubling each time
+# up to EMAIL_RETRY_DELAY_MAX, EMAIL_MAX_RETRIES times (about two days with the defaults).
+EMAIL_RETRY_DELAY = env.float("EMAIL_RETRY_DELAY", default=30)
+EMAIL_RETRY_DELAY_MAX = env.float("EMAIL_RETRY_DELAY_MAX", default=3600)
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=50)
+# Sent messages stay in the delivery log (recipients and subject, never the body) this many days.
+EMAIL_LOG_RETENTION_DAYS = env.int("EMAIL_LOG_RETENTION_DAYS", default=90)
+
+# Background work (Celery). Production sets CELERY_BROKER_URL (Redis: redis://host:6379/0, or ElastiCache
+# with rediss://). Without a broker every task runs eagerly, inside the process that queued it.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="lostinnl")
+# A task is acknowledged once it has run, so a worker killed mid-task leaves it to another worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker outage must not hold a web request: give up publishing quickly (the delivery row stays
+# queued and the periodic sweep queues it again).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 7200}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_TIMEZONE = "America/St_Johns"
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-mail": {"task": "mailer.tasks.requeue_stalled", "schedule": 600.0},
+    "purge-mail-log": {"task": "mailer.tasks.purge_delivery_log", "schedule": 86400.0},
+}
 
 # Behind Nginx: trust the scheme it forwards.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -315,6 +371,9 @@ CONTENT_SECURITY_POLICY = {
 # Caches: rate-limit counters must be shared by every Gunicorn worker, so
 # production sets CACHE_URL=redis://host:6379/1; the default is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+# Put before every key, so that several sites or test runs can share one Redis. Its own
+# variable: django-environ lower-cases a ?key_prefix= in a redis:// URL, which Django ignores.
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
 
 # Anonymous pages from the shared cache (pagecache/), invalidated by any change to public content.
 # Only in a cache every process shares: a per-process one would keep serving pages another worker's
@@ -339,6 +398,7 @@ PAGE_CACHE_PRIVATE_MODELS = [
     "listings.tip",
     "listings.contactmessage",
     "staging.stagedphoto",
+    "mailer.delivery",
 ]
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.

@@ -111,7 +111,7 @@ def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
     venv_bin = root / "srv" / "lostinnl" / "venv" / "bin"
     venv_bin.mkdir(parents=True)
     (root / "srv" / "lostinnl" / "app").mkdir()
-    for program in ("gunicorn", "python"):
+    for program in ("gunicorn", "python", "celery"):
         (venv_bin / program).write_text("#!/bin/sh\n")
         (venv_bin / program).chmod(0o755)
 
@@ -302,6 +302,19 @@ def test_service_runs_unprivileged_sandboxed_and_restarts():
     assert "--config /srv/lostinnl/app/deploy/gunicorn.conf.py" in service["ExecStart"][0]
 
 
+def test_worker_and_beat_run_the_project_celery_app_unprivileged_and_restart():
+    for name, command in (("lostinnl-worker.service", " worker "), ("lostinnl-beat.service", " beat ")):
+        unit = _unit(name)
+        assert unit["User"] == ["lostinnl"]
+        assert unit["EnvironmentFile"] == ["/etc/lostinnl/lostinnl.env"]
+        assert unit["Restart"] == ["always"]
+        assert unit["NoNewPrivileges"] == ["yes"] and unit["CapabilityBoundingSet"] == [""]
+        assert unit["ExecStart"][0].startswith("/srv/lostinnl/venv/bin/celery --app project" + command)
+    for script in ("bootstrap.sh", "release.sh"):
+        text = (DEPLOY / "ec2" / script).read_text()
+        assert "lostinnl-worker.service" in text and "lostinnl-beat.service" in text
+
+
 def test_bootstrap_keeps_the_environment_file_private():
     script = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
 
@@ -424,7 +437,28 @@ def test_bootstrap_environment_file_turns_on_https_and_the_shared_cache():
 
     assert values["HTTPS"] == "true"
     assert values["SITE_URL"] == "https://$DOMAIN"
-    assert values["CACHE_URL"].startswith("redis://127.0.0.1:")
+    assert values["CACHE_URL"] == "$cache_url"
+    script = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
+    # One host: Redis on loopback. A fleet: the shared ElastiCache, and MULTI_HOST on.
+    assert "cache_url=redis://127.0.0.1:6379/1" in script
+    assert 'cache_url="rediss://$REDIS_HOST:6379/1"' in script
+    assert values["MULTI_HOST"] == "$multi_host"
+    assert values["CELERY_BROKER_URL"] == "$broker_url"
+    assert "broker_url=redis://127.0.0.1:6379/0" in script
+
+
+def test_periodic_jobs_and_migrations_run_once_per_fleet():
+    bootstrap = (DEPLOY / "ec2" / "bootstrap.sh").read_text()
+    release = (DEPLOY / "ec2" / "release.sh").read_text()
+    roles = dict(re.findall(r"^    (single|web|worker)\) enabled=\((.*?)\) disabled", bootstrap, re.M))
+
+    # The purge timer and Celery beat only where there is exactly one of them: not on the web hosts.
+    assert "once_units" not in roles["web"] and "once_units" in roles["worker"]
+    assert "lostinnl-beat.service" in re.search(r"once_units=\((.*)\)", bootstrap).group(1)
+    for script in (bootstrap, release):
+        assert "lostinnl-manage migrate_once" in script
+        assert "manage migrate " not in script
+    assert 'fleet refresh "$WEB_GROUP"' in release
 
 
 def test_bootstrap_environment_file_names_only_variables_the_application_reads():
@@ -436,3 +470,10 @@ def test_bootstrap_environment_file_names_only_variables_the_application_reads()
     unknown = [name for name in _bootstrap_environment_file() if name not in boto3_reads and f'"{name}"' not in sources]
 
     assert unknown == []
+
+
+def test_bootstrap_and_release_compile_the_translations():
+    # The .mo files are not in git: a host without them would serve English at /fr/.
+    for script in ("bootstrap.sh", "release.sh"):
+        assert "lostinnl-manage compilemessages" in (DEPLOY / "ec2" / script).read_text(), script
+    assert "gettext" in (DEPLOY / "ec2" / "bootstrap.sh").read_text()

@@ -7,9 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.tests.factories import UserFactory
 from listings.models import SUBMITTED_FIELDS
-from listings.tests.factories import CaseFactory
 
 HYPOTHESIS = settings(
     max_examples=40,
@@ -66,11 +64,6 @@ def _safe(value):
     if isinstance(value, list):
         return [_safe(item) for item in value]
     return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-
-
-@pytest.fixture
-def published_case(db):
-    return CaseFactory(published=True, first_name="Ada", last_name="Gander", last_seen_place="Gander")
 
 
 @pytest.mark.django_db
@@ -152,11 +145,6 @@ def test_login_form(no_limits, data):
 @given(data=_form_data(["email"]))
 def test_password_reset_form(no_limits, data):
     _ok(Client().post(reverse("password_reset"), {key: _safe(value) for key, value in data.items()}))
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory()
 
 
 @pytest.mark.django_db

@@ -75,6 +75,13 @@ def test_production_values_turn_on_every_tls_protection():
     assert values == [True, True, True, 31_536_000, True, True, True, "Lax", "Lax"]
 
 
+def test_debug_toolbar_needs_debug_on_as_make_dev_sets_it():
+    expression = '["debug_toolbar" in settings.INSTALLED_APPS, getattr(settings, "INTERNAL_IPS", [])]'
+
+    assert _settings_in(_clean_env(**PRODUCTION_ENV, DEBUG_TOOLBAR="true"), expression) == [False, []]
+    assert _settings_in(_clean_env(DEBUG="true", DEBUG_TOOLBAR="true"), expression) == [True, ["127.0.0.1", "::1"]]
+
+
 def test_admin_path_comes_from_admin_url():
     env = _clean_env(**PRODUCTION_ENV, ADMIN_URL="back-office-7f3k")
     result = _manage(

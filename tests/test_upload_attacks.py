@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from accounts.tests.factories import UserFactory
 from listings.models import AuditEntry, Case, Photo
 from listings.tests.factories import jpeg_bytes
 from listings.tests.helpers import submission_data
@@ -71,11 +70,9 @@ def truncated_jpeg():
 HTML_AS_JPEG = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 
-@pytest.fixture
-def member_client(client, settings):
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
     settings.RATELIMIT_ENABLED = False
-    client.force_login(UserFactory())
-    return client
 
 
 def _files_on_disk(root):

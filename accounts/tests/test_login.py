@@ -8,11 +8,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
 
 
-@pytest.fixture
-def member():
-    return UserFactory(username="mary")
-
-
 class TestLogin:
     def test_page_links_to_sign_up_and_password_reset(self, client):
         response = client.get(reverse("login"))

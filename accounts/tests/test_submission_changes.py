@@ -7,10 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from accounts.tests.factories import StaffFactory, UserFactory
 from listings import moderation
 from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
-from listings.roles import ensure_moderators_group
 from listings.tests.factories import CaseFactory, PhotoFactory
 from listings.tests.helpers import error_codes, submission_data
 
@@ -20,25 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def member():
-    return UserFactory()
-
-
-@pytest.fixture
-def member_client(client, member):
-    client.force_login(member)
-    return client
-
-
-@pytest.fixture
-def moderator():
-    user = StaffFactory()
-    group, *_ = ensure_moderators_group()
-    user.groups.add(group)
-    return user
 
 
 def edit_url(case):

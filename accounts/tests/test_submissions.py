@@ -9,11 +9,6 @@ from .factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member():
-    return UserFactory(username="mary")
-
-
 class TestLoginRequired:
     def test_submissions_redirect_visitors_to_login_with_next(self, client):
         url = reverse("accounts:submissions")

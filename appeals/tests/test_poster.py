@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from appeals import poster
 from listings.models import Case
@@ -146,3 +147,17 @@ def test_no_poster_for_a_case_that_is_not_an_open_appeal(client, cases_not_appea
 
     assert response.status_code == never.status_code == 404
     assert response.content.replace(case.slug.encode(), b"?") == never.content.replace(b"nobody-000000", b"?")
+
+
+def test_french_poster_is_in_french_with_the_french_address(client, appeal, tmp_path, pdf_tools):
+    response = client.get(f"/fr{poster_url(appeal)}")
+    path = tmp_path / "fr.pdf"
+    path.write_bytes(b"".join(response.streaming_content))
+
+    text = pdf_text(path)
+    assert "PORTÉ DISPARU" in text
+    assert "Numéro de dossier : RNC-2026-04417" in text
+    with translation.override("fr"):
+        french_url = appeal.get_absolute_url()
+    assert french_url.startswith("/fr/")
+    assert qr_codes(path, tmp_path) == [f"https://lostinnl.example{french_url}"]

@@ -98,12 +98,11 @@ def logged_in(user):
     return client
 
 
-def test_finding_the_person_deletes_the_stored_image(client, appeal, django_capture_on_commit_callbacks):
+def test_finding_the_person_deletes_the_stored_image(client, appeal):
     fetch_image(client, appeal)
     assert stored_files(appeal)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        moderation.mark_found(appeal, by=StaffFactory())
+    moderation.mark_found(appeal, by=StaffFactory())
 
     assert stored_files(appeal) == []
 
@@ -157,3 +156,18 @@ def test_case_page_share_links_and_copy_link_without_javascript(client, appeal):
     assert re.search(r"<button [^>]*data-copy-link=\"share-link\" hidden>", html)
     assert "js/share.js" in html
     assert reverse("appeals:poster", kwargs={"slug": appeal.slug}) in html
+
+
+def test_publishing_prepares_share_image_and_posters_after_commit(settings, appeal, django_capture_on_commit_callbacks):
+    # With a broker the task is queued; in tests (CELERY_TASK_ALWAYS_EAGER) it then runs at once.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    moderation.unpublish(appeal, by=StaffFactory())
+    assert stored_files(appeal) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.publish(appeal, by=StaffFactory())
+
+    # Share image, Letter and A4 posters, in English and French.
+    names = stored_files(appeal)
+    assert len(names) == 6
+    assert {name.split("-")[0] for name in names} == {"share", "poster"}

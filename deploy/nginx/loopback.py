@@ -119,7 +119,7 @@ http {{
     return conf
 
 
-def _write_loopback_nginx_conf(prefix, *, http_port, https_port, certificate, certificate_key, **nginx):
+def _write_loopback_nginx_conf(prefix, *, http_port, https_port, certificate, certificate_key, balancer=None, **nginx):
     site = _load_render().render(
         (HERE / "lostinnl.conf").read_text(),
         domain="localhost",
@@ -134,6 +134,7 @@ def _write_loopback_nginx_conf(prefix, *, http_port, https_port, certificate, ce
         certificate=str(certificate),
         certificate_key=str(certificate_key),
         ipv6=False,
+        balancer=balancer,
     )
     (prefix / "nginx-logs").mkdir(exist_ok=True)
     return write_nginx_conf(prefix, site, **nginx)
@@ -146,6 +147,16 @@ class Stack:
     https_url: str
     certificate: Path
     gunicorn: subprocess.Popen
+    nginx: subprocess.Popen
+    http_port: int
+    https_port: int
+
+    def kill(self):
+        """Stop the host at once, as a failed machine stops: SIGKILL to Nginx and every Gunicorn process."""
+        for process in (self.nginx, self.gunicorn):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def _answers(url, certificate):
@@ -172,15 +183,22 @@ def _stop(process, sig=signal.SIGTERM):
 
 
 @contextlib.contextmanager
-def serve(prefix, env, *, startup_timeout=60, **nginx):
+def serve(prefix, env, *, startup_timeout=60, balancer=None, http_port=None, https_port=None, **nginx):
     """Run Gunicorn and Nginx from `prefix` until the block ends; yield a Stack once
     /healthz answers through Nginx. `env` comes from `environment(prefix)`, with
-    the database migrated and the static files collected; `nginx` goes to
-    write_nginx_conf."""
+    the database migrated and the static files collected; `balancer` (addresses
+    trusted to name the client) goes to render.py, `nginx` to write_nginx_conf.
+    The ports are free ones unless given (a host that comes back on its old ports)."""
     cert, key = make_certificate(prefix)
-    http_port, https_port = free_port(), free_port()
+    http_port, https_port = http_port or free_port(), https_port or free_port()
     conf = _write_loopback_nginx_conf(
-        prefix, http_port=http_port, https_port=https_port, certificate=cert, certificate_key=key, **nginx
+        prefix,
+        http_port=http_port,
+        https_port=https_port,
+        certificate=cert,
+        certificate_key=key,
+        balancer=balancer,
+        **nginx,
     )
     nginx_cmd = ["nginx", "-c", str(conf), "-p", str(prefix)]
     checked = subprocess.run([*nginx_cmd, "-t"], capture_output=True, text=True, timeout=30)  # noqa: S603
@@ -210,6 +228,9 @@ def serve(prefix, env, *, startup_timeout=60, **nginx):
             https_url=f"https://localhost:{https_port}",
             certificate=cert,
             gunicorn=gunicorn,
+            nginx=nginx_process,
+            http_port=http_port,
+            https_port=https_port,
         )
         deadline = time.monotonic() + startup_timeout
         while not _answers(f"{stack.https_url}/healthz", cert):
@@ -222,3 +243,68 @@ def serve(prefix, env, *, startup_timeout=60, **nginx):
     finally:
         _stop(nginx_process, signal.SIGQUIT)
         _stop(gunicorn)
+
+
+def write_balancer_conf(prefix, *, listen_port, hosts, certificate, certificate_key):
+    """An Nginx load balancer on 127.0.0.1:`listen_port` in front of the HTTPS ports
+    `hosts`, standing in for the cloud's balancer: it ends TLS, adds the client's
+    address to X-Forwarded-For, names the host that answered in X-Upstream, and
+    retries an idempotent request on the next host when one fails or is down."""
+    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in hosts)
+    site = f"""
+upstream lostinnl_hosts {{
+        # Shared by the balancer's workers, so that they take turns as one.
+        zone lostinnl_hosts 64k;
+{servers}
+        keepalive 16;
+}}
+server {{
+    listen 127.0.0.1:{listen_port} ssl;
+    server_name localhost;
+    ssl_certificate {certificate};
+    ssl_certificate_key {certificate_key};
+    client_max_body_size 26m;
+    location / {{
+        proxy_pass https://lostinnl_hosts;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_ssl_server_name on;
+        proxy_ssl_name localhost;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto https;
+        proxy_connect_timeout 1s;
+        proxy_read_timeout 65s;
+        # Never a POST twice: non_idempotent is left out, so only a request that no
+        # host has started (connection refused) or a GET/HEAD moves to the next host.
+        proxy_next_upstream error timeout http_502 http_503 http_504;
+        proxy_next_upstream_tries 2;
+        add_header X-Upstream $upstream_addr always;
+    }}
+}}
+"""
+    return write_nginx_conf(prefix, site, access_log=False)
+
+
+@contextlib.contextmanager
+def balance(prefix, hosts, *, startup_timeout=30):
+    """Run write_balancer_conf's Nginx from `prefix` until the block ends; yield its https URL."""
+    cert, key = make_certificate(prefix)
+    port = free_port()
+    conf = write_balancer_conf(prefix, listen_port=port, hosts=hosts, certificate=cert, certificate_key=key)
+    nginx_cmd = ["nginx", "-c", str(conf), "-p", str(prefix)]
+    process = subprocess.Popen(  # noqa: S603
+        [*nginx_cmd, "-g", "daemon off;"], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"https://localhost:{port}"
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not _answers(f"{url}/healthz", cert):
+            if process.poll() is not None or time.monotonic() > deadline:
+                error_log = prefix / "nginx-error.log"
+                tail = error_log.read_text()[-2000:] if error_log.exists() else ""
+                raise RuntimeError(f"the balancer did not answer /healthz within {startup_timeout} s:\n{tail}")
+            time.sleep(0.1)
+        yield url, cert
+    finally:
+        _stop(process, signal.SIGQUIT)

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, cases, inbox, photos, resources  # noqa: F401  (registers the model admins)
+from . import audit, cases, desk, inbox, photos, resources  # noqa: F401  (registers the model admins and the desk)
 
 admin.site.site_header = admin.site.site_title = format_lazy(_("{site_name} moderation"), site_name=settings.SITE_NAME)
 admin.site.index_title = _("Moderation queue, inboxes and resources")

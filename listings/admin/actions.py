@@ -48,7 +48,7 @@ class RejectionForm(ModerationNoteForm):
 MOVE_FORMS = {"reject": RejectionForm}
 
 
-def moderate_with_note(modeladmin, request, queryset, *, move):
+def moderate_with_note(modeladmin, request, queryset, *, move, extra_context=None):
     """Confirm a moderation move on an intermediate page, then make it for each object.
 
     An object for which the move is not allowed is reported and skipped; the others still change.
@@ -93,6 +93,7 @@ def moderate_with_note(modeladmin, request, queryset, *, move):
         "app_label": opts.app_label,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "media": modeladmin.media,
+        **(extra_context or {}),
     }
     request.current_app = modeladmin.admin_site.name
     return TemplateResponse(request, "admin/listings/moderation_confirmation.html", context)

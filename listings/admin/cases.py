@@ -6,10 +6,13 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import moderation
+from ..duplicates import possible_duplicates
 from ..models import AuditAction, Case, Photo, ReviewState
 from .actions import PENDING_FIRST, ModerationActionsMixin, moderate_with_note, moderation_actions
 from .audit import AuditEntryInline, record_edits
@@ -25,7 +28,6 @@ REVIEW_FIELDS = [
     "found_at",
     "confirmed_at",
     "withdrawn_at",
-    "submitted_by",
     "slug",
     "is_demo",
     "created_at",
@@ -48,6 +50,32 @@ class NeedsConfirmationFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Read-only panels for moderators: who submitted the case, and cases that may be the same person.
+PEOPLE_FIELDS = ["submitter", "other_submissions", "possible_duplicates"]
+
+
+def _case_links(cases):
+    if not cases:
+        return "—"
+    return format_html(
+        '<ul class="lostinnl-case-links">{}</ul>',
+        format_html_join(
+            "",
+            '<li><a href="{}">{}</a> — {}, {} {}</li>',
+            (
+                (
+                    reverse("admin:listings_case_change", args=[case.pk]),
+                    case.full_name,
+                    case.get_review_state_display(),
+                    gettext("last seen"),
+                    date_format(case.last_seen_date),
+                )
+                for case in cases
+            ),
+        ),
+    )
+
+
 @admin.register(Case)
 class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
     list_display = [
@@ -68,8 +96,15 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
     list_select_related = ["submitted_by"]
     list_per_page = 50
     # Changed only through listings.moderation, which records who did what.
-    readonly_fields = REVIEW_FIELDS
+    readonly_fields = [*REVIEW_FIELDS, *PEOPLE_FIELDS]
     fieldsets = [
+        (
+            _("Submitter and possible duplicates"),
+            {
+                "description": _("The member's details are for contacting the family; they are never published."),
+                "fields": PEOPLE_FIELDS,
+            },
+        ),
         (_("Person"), {"fields": ["first_name", "last_name", "nickname", "age_at_disappearance", "sex"]}),
         (
             _("Physical description"),
@@ -100,6 +135,43 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
     def photo_count(self, case):
         return case.photo_count
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[1:]
+
+    @admin.display(description=_("Submitted by"))
+    def submitter(self, case):
+        # Shown as text: moderators do not administer users, so no link to the user's admin page.
+        member = case.submitted_by
+        if member is None:
+            return gettext("Nobody: imported or created by staff.")
+        name = member.get_full_name() or member.username
+        if not member.email:
+            return name
+        return format_html('{} &lt;<a href="mailto:{}">{}</a>&gt;', name, member.email, member.email)
+
+    @admin.display(description=_("Their other submissions"))
+    def other_submissions(self, case):
+        if case.submitted_by_id is None:
+            return "—"
+        return _case_links(
+            Case.objects.filter(submitted_by_id=case.submitted_by_id).exclude(pk=case.pk).order_by("-created_at")
+        )
+
+    @admin.display(description=_("Possible duplicates"))
+    def possible_duplicates(self, case):
+        if case.review_state != ReviewState.PENDING:
+            return "—"
+        return _case_links(
+            possible_duplicates(
+                Case.objects.all(),
+                first_name=case.first_name,
+                last_name=case.last_name,
+                last_seen_date=case.last_seen_date,
+                exclude=case,
+            )
+        )
+
     def view_on_site(self, case):
         return case.get_absolute_url()
 
@@ -126,8 +198,23 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
                 request, gettext("That moderation action is not available for this case."), messages.WARNING
             )
             return redirect("admin:listings_case_change", case.pk)
-        response = moderate_with_note(self, request, Case.objects.filter(pk=case.pk), move=move)
-        return response or redirect("admin:listings_case_change", case.pk)
+        from_queue = case.review_state == ReviewState.PENDING
+        response = moderate_with_note(
+            self, request, Case.objects.filter(pk=case.pk), move=move, extra_context={"offer_next": from_queue}
+        )
+        if response is not None:
+            return response
+        if from_queue and "_next_pending" in request.POST:
+            return self._next_pending(request, after=case)
+        return redirect("admin:listings_case_change", case.pk)
+
+    def _next_pending(self, request, *, after):
+        """The oldest case still waiting in the queue, or the queue itself when it is empty."""
+        following = Case.objects.pending().exclude(pk=after.pk).order_by("created_at", "id").first()
+        if following is None:
+            self.message_user(request, gettext("No case is waiting for review."), messages.SUCCESS)
+            return redirect("admin:listings_case_changelist")
+        return redirect("admin:listings_case_change", following.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)

@@ -9,7 +9,6 @@ from django.urls import reverse
 from accounts.tests.factories import StaffFactory, UserFactory
 from listings import moderation
 from listings.models import AuditAction, AuditEntry, Case, CaseStatus, ContactMessage, Photo, ReviewState, Tip
-from listings.roles import ensure_moderators_group
 from listings.tests.factories import (
     CaseFactory,
     ContactMessageFactory,
@@ -19,20 +18,6 @@ from listings.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator():
-    user = StaffFactory()
-    group, *_ = ensure_moderators_group()
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 def changelist(model):

@@ -53,6 +53,7 @@ def test_healthcheck_passes_on_the_local_storage(settings):
     lines = out.splitlines()
     assert lines[0].startswith("database: ok")
     assert lines[1].startswith("media storage: ok")
+    assert lines[2] == "task queue: ok (no broker configured: tasks run in the web process)"
     assert not list(Path(settings.STORAGES["default"]["OPTIONS"]["location"]).rglob("*.txt"))
 
 

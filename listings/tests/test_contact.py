@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from listings.models import ContactMessage
+from mailer.models import Delivery, DeliveryStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +16,13 @@ MESSAGE = {
 }
 
 
-def test_contact_message_is_stored_and_mailed_to_managers(client, mailoutbox, settings):
+def test_contact_message_is_stored_and_mailed_to_managers(
+    client, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     settings.MANAGERS = [("Managers", "managers@example.org")]
 
-    response = client.post(reverse("listings:contact"), MESSAGE, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("listings:contact"), MESSAGE, follow=True)
 
     assert response.redirect_chain == [(reverse("listings:contact"), 302)]
     assert "Your message was sent" in response.content.decode()
@@ -35,12 +39,14 @@ def test_contact_message_is_stored_and_mailed_to_managers(client, mailoutbox, se
     assert "robin@example.org" in mail.body and "The date on one case seems wrong." in mail.body
 
 
-def test_contact_message_is_kept_when_mail_fails(client, settings):
+def test_contact_message_is_kept_when_mail_fails(client, settings, django_capture_on_commit_callbacks):
     # An SMTP server that is not there: port 9 on loopback refuses the connection.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
 
-    response = client.post(reverse("listings:contact"), MESSAGE)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("listings:contact"), MESSAGE)
 
     assert response.status_code == 302
     assert ContactMessage.objects.count() == 1
+    assert Delivery.objects.get(kind="contact_received").status == DeliveryStatus.FAILED

@@ -8,23 +8,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from listings.models import REQUIRED_FIELDS, Case, ContactMessage, Tip, TipState
-from listings.tests.factories import CaseFactory, uploaded_jpeg
+from listings.tests.factories import uploaded_jpeg
 from listings.tests.helpers import case_url, error_codes, submission_data, tip_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published_case():
-    return CaseFactory(published=True)
-
-
-@pytest.fixture
-def member_client(client):
-    client.force_login(UserFactory())
-    return client
 
 
 # Tips

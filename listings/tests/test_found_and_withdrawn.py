@@ -9,18 +9,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import StaffFactory
 from listings import moderation
 from listings.models import AuditAction, AuditEntry, Case, CaseStatus, ReviewState
 from listings.tests.factories import CaseFactory, PhotoFactory
 from listings.tests.helpers import case_url, tip_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator():
-    return StaffFactory()
 
 
 @pytest.fixture

@@ -7,22 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import StaffFactory
 from listings import moderation
 from listings.models import AuditAction, AuditEntry, Case
-from listings.roles import ensure_moderators_group
 from listings.tests.factories import CaseFactory
 from listings.tests.helpers import case_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator():
-    user = StaffFactory()
-    group, *_ = ensure_moderators_group()
-    user.groups.add(group)
-    return user
 
 
 def test_case_page_shows_published_and_updated_dates_and_age_now(client):

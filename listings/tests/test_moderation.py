@@ -1,17 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.tests.factories import StaffFactory
 from listings import moderation
 from listings.models import AuditAction, AuditEntry, Case, CaseStatus, ReviewState
 from listings.tests.factories import CaseFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator():
-    return StaffFactory()
 
 
 def test_publish_makes_case_and_its_pending_photos_public(moderator):

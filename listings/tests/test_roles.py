@@ -20,15 +20,6 @@ def permission_labels(group):
     return {(p.content_type.app_label, p.codename) for p in group.permissions.select_related("content_type")}
 
 
-@pytest.fixture
-def moderator_client(client):
-    user = StaffFactory()
-    user.groups.add(ensure_moderators_group()[0])
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def test_migration_creates_the_group_with_exactly_the_moderation_permissions():
     group = Group.objects.get(name=MODERATORS_GROUP)
 
@@ -72,7 +63,7 @@ def test_setup_roles_command_creates_the_group_and_says_so():
     assert "already up to date" in out.getvalue()
 
 
-def test_moderator_can_publish_through_the_admin(moderator_client):
+def test_moderator_can_publish_through_the_admin(moderator_client, moderator):
     case = CaseFactory()
     url = reverse("admin:listings_case_changelist")
 
@@ -82,17 +73,16 @@ def test_moderator_can_publish_through_the_admin(moderator_client):
 
     assert Case.objects.get(pk=case.pk).review_state == ReviewState.PUBLISHED
     entry = AuditEntry.objects.get(case=case, action=AuditAction.PUBLISHED)
-    assert (entry.actor, entry.note) == (moderator_client.user, "Verified")
+    assert (entry.actor, entry.note) == (moderator, "Verified")
 
 
-def test_moderator_cannot_manage_users_or_groups(moderator_client):
+def test_moderator_cannot_manage_users_or_groups(moderator_client, moderator):
     assert moderator_client.get(reverse("admin:accounts_user_changelist")).status_code == 403
     assert moderator_client.get(reverse("admin:accounts_user_add")).status_code == 403
     other = StaffFactory()
     assert moderator_client.get(reverse("admin:accounts_user_change", args=[other.pk])).status_code == 403
     assert moderator_client.get(reverse("admin:auth_group_changelist")).status_code == 403
-    user = moderator_client.user
-    assert not any(perm.startswith(("auth.", "accounts.")) for perm in user.get_all_permissions())
+    assert not any(perm.startswith(("auth.", "accounts.")) for perm in moderator.get_all_permissions())
 
 
 def test_admin_index_shows_moderation_but_not_users(moderator_client):

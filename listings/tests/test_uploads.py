@@ -9,23 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from accounts.tests.factories import UserFactory
 from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
 from listings.tests.factories import jpeg_bytes, uploaded_jpeg
 from listings.tests.helpers import error_codes, submission_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member():
-    return UserFactory()
-
-
-@pytest.fixture
-def member_client(client, member):
-    client.force_login(member)
-    return client
 
 
 def stored_files():

@@ -14,13 +14,6 @@ from listings.tests.helpers import case_url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published_case():
-    case = CaseFactory(published=True, first_name="Marion", last_name="Brookfield")
-    PhotoFactory(case=case, caption="Marion at the harbour, 2025")
-    return case
-
-
 @pytest.mark.parametrize(
     "url_name",
     [

@@ -28,17 +28,6 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def member():
-    return UserFactory()
-
-
-@pytest.fixture
-def member_client(client, member):
-    client.force_login(member)
-    return client
-
-
 def stored_files(prefix):
     root = Path(default_storage.location) / prefix
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
