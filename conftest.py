@@ -20,11 +20,26 @@ def _test_storages(settings, tmp_path):
     }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters (project/ratelimit.py) live in the cache: every test starts with none."""
-    from django.core.cache import cache
+@pytest.fixture(scope="session", autouse=True)
+def _servers_cache_dir(tmp_path_factory):
+    """Servers the tests start keep their file cache (CACHE_DIR) in the run's own folder, not the checkout's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CACHE_DIR", str(tmp_path_factory.mktemp("servers-cache")))
+        yield
 
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(tmp_path):
+    """Rate-limit counters and cached pages live in the cache: every test starts with an empty one."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if default["BACKEND"] == "project.cache.SharedFileCache":
+        with override_settings(CACHES={"default": {**default, "LOCATION": str(tmp_path / "cache")}}):
+            yield
+        return
     cache.clear()
     yield
     cache.clear()

@@ -4,6 +4,9 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from mailer import outbox
 from project.forms import HoneypotMixin
@@ -20,15 +23,17 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
 
     error_messages = {
         **UserCreationForm.error_messages,
-        "duplicate_email": "An account with this e-mail address already exists. "
-        "Log in, or reset your password if you have forgotten it.",
+        "duplicate_email": _(
+            "An account with this e-mail address already exists. "
+            "Log in, or reset your password if you have forgotten it."
+        ),
     }
 
-    field_order = ["username", "email", "password1", "password2", "first_name", "last_name"]
+    field_order = ["username", "email", "language", "password1", "password2", "first_name", "last_name"]
 
     class Meta:
         model = User
-        fields = ("username", "email", "first_name", "last_name")
+        fields = ("username", "email", "language", "first_name", "last_name")
         field_classes = {"username": UsernameField, "email": forms.EmailField}
 
     def __init__(self, *args, **kwargs):
@@ -36,14 +41,20 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
         email = self.fields["email"]
         email.required = True
         email.widget.attrs["autocomplete"] = "email"
-        email.help_text = (
+        # E-mails come in the language the member signs up in, unless they choose another.
+        self.fields["language"].initial = get_language()
+        self.fields["language"].required = False
+        email.help_text = _(
             "We use it only to send you a password reset link and, if a moderator needs to, to ask "
             "about a case you submitted. It is never shown on the site or shared."
         )
         for name, autocomplete in (("first_name", "given-name"), ("last_name", "family-name")):
             self.fields[name].required = False
-            self.fields[name].help_text = "Optional. Seen only by the moderators."
+            self.fields[name].help_text = _("Optional. Seen only by the moderators.")
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or get_language()
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"].strip())
@@ -52,13 +63,24 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
         return email
 
 
+class LanguageForm(forms.ModelForm):
+    """The language a member's e-mails are written in."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the e-mail sent by the task queue instead of inside the request."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        outbox.queue(
-            kind="password_reset",
-            to=[to_email],
-            subject=render_to_string(subject_template_name, context),
-            body=render_to_string(email_template_name, context),
-        )
+        # In the member's own language, whichever page they asked from; its link leads to that language's page.
+        with translation.override(context["user"].language):
+            outbox.queue(
+                kind="password_reset",
+                to=[to_email],
+                subject=render_to_string(subject_template_name, context),
+                body=render_to_string(email_template_name, context),
+            )

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
     path("submissions/", views.SubmissionsView.as_view(), name="submissions"),
+    path("language/", views.LanguageView.as_view(), name="language"),
     path("submissions/<slug:slug>/edit/", views.SubmissionEditView.as_view(), name="submission_edit"),
     path("submissions/<slug:slug>/withdraw/", views.SubmissionWithdrawView.as_view(), name="submission_withdraw"),
 ]

@@ -16,10 +16,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from listings import moderation
-from listings.forms import CaseDetailsForm
+from listings.forms import CaseCorrectionForm
 from listings.models import SUBMITTER_EDITABLE, Case
+from listings.submissions import SubmissionFailed, correct_submission
+from staging.views import KeepPhotosOnErrorMixin
 
-from .forms import SignUpForm
+from .forms import LanguageForm, SignUpForm
 
 
 @method_decorator([sensitive_post_parameters("password1", "password2"), never_cache], name="dispatch")
@@ -44,7 +46,7 @@ class SignUpView(RedirectURLMixin, CreateView):
                 self.object = form.save()
         except IntegrityError:
             # Another sign-up took the same username or e-mail between validation and saving.
-            form.add_error(None, "That username or e-mail address was just taken. Please try again.")
+            form.add_error(None, _("That username or e-mail address was just taken. Please try again."))
             return self.form_invalid(form)
         login(self.request, self.object)
         messages.success(
@@ -67,6 +69,25 @@ class SubmissionsView(LoginRequiredMixin, ListView):
         return Case.objects.filter(submitted_by=user).with_visible_photos(user).order_by("-created_at", "-id")
 
 
+class LanguageView(LoginRequiredMixin, UpdateView):
+    """The signed-in member chooses the language of the e-mails the site sends them."""
+
+    form_class = LanguageForm
+    template_name = "accounts/language.html"
+    success_url = reverse_lazy("accounts:submissions")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your e-mails will now be written in %(language)s.") % {"language": self.object.get_language_display()},
+        )
+        return response
+
+
 class OwnEditableSubmissionMixin(LoginRequiredMixin):
     """The signed-in member's own case, while they may still change it; anything else is a 404."""
 
@@ -79,19 +100,35 @@ class OwnEditableSubmissionMixin(LoginRequiredMixin):
         ).with_visible_photos(self.request.user)
 
 
-class SubmissionEditView(OwnEditableSubmissionMixin, UpdateView):
-    """Correct a pending or rejected submission; it goes (back) to the review queue."""
+class SubmissionEditView(OwnEditableSubmissionMixin, KeepPhotosOnErrorMixin, UpdateView):
+    """Correct a pending or rejected submission, its photos too; it goes (back) to the review queue."""
 
-    form_class = CaseDetailsForm
+    form_class = CaseCorrectionForm
     template_name = "accounts/submission_edit.html"
 
     def form_valid(self, form):
         case = Case.objects.get(pk=self.object.pk)
         try:
-            moderation.resubmit(case, by=self.request.user, fields=form.submission_fields())
+            correct_submission(
+                case,
+                by=self.request.user,
+                fields=form.submission_fields(),
+                photos=[(photo, "") for photo in form.cleaned_data["photos"]],
+                staged=form.cleaned_data["staged"],
+                remove=form.cleaned_data["remove_photos"],
+            )
+        except SubmissionFailed:
+            form.add_error(
+                None,
+                ValidationError(
+                    _("We could not store your photos just now. Nothing was saved; please try again in a few minutes."),
+                    code="storage_unavailable",
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form))
         except ValidationError as error:
             form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(
             self.request,
             _("Your changes to the case of %(name)s were saved; it is waiting for review again.")

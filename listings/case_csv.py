@@ -5,6 +5,12 @@ the model's fields. An import is checked row by row through `CaseImportForm`
 (the model's own validation, `full_clean` included) and is all-or-nothing:
 either every row is valid and every case is created, each with an IMPORTED
 audit entry, or nothing is written and every error is reported by line.
+
+A spreadsheet runs a cell that begins with =, +, -, @ (or a tab or carriage
+return before one) as a formula, and an export holds text that unreviewed
+submissions wrote. Such a text cell is written with an apostrophe in front,
+which spreadsheets read as "this is text" and do not show; an import takes the
+apostrophe off again, and refuses a cell that would have run as a formula.
 """
 
 import csv
@@ -26,17 +32,36 @@ REQUIRED_COLUMNS = set(REQUIRED_FIELDS)
 REVIEW = {ReviewState.PUBLISHED: moderation.publish, ReviewState.REJECTED: moderation.reject}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+TEXT_MARK = "'"
+
+
+def _is_formula(text):
+    return text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
+
+
 def _cell(value):
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    return TEXT_MARK + text if _is_formula(text) else text
+
+
+def _from_cell(text):
+    """A cell's value as imported: without export's apostrophe; ValueError if it is a formula."""
+    if text.startswith(TEXT_MARK) and _is_formula(text[1:]):
+        return text[1:]
+    if _is_formula(text):
+        raise ValueError(text)
+    return text
 
 
 def write_cases(cases, stream):
     """Write `cases` as CSV to the text `stream`; return how many rows were written."""
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+    # RFC 4180 line ends: the writer then also quotes a cell holding a lone carriage return.
+    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for case in cases.select_related("submitted_by").order_by("id"):
@@ -148,7 +173,19 @@ def check_rows(stream):
         if None in row:
             result.errors.append(f"line {first_line}: row: more cells than columns")
             continue
-        data = {name: (value or "").strip() for name, value in row.items()}
+        data, formulas = {}, []
+        for name, value in row.items():
+            try:
+                data[name] = _from_cell((value or "").strip())
+            except ValueError:
+                formulas.append(name)
+        if formulas:
+            result.errors.extend(
+                f"line {first_line}: {name}: begins with “{row[name].strip()[:1]}”, which a spreadsheet runs as a "
+                f"formula; put an apostrophe in front of it to keep it as text"
+                for name in formulas
+            )
+            continue
         for name, default in DEFAULTS.items():
             data[name] = data.get(name) or default
         form = CaseImportForm(data=data)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Case
@@ -27,8 +28,10 @@ class NewestCasesFeed(Feed):
         return f"{case.get_case_status_display()}: {case.full_name}"
 
     def item_description(self, case):
+        """Plain text. Readers render <description> as HTML once the XML is read, so the text is
+        HTML-escaped here and the feed writer escapes it again for the XML."""
         seen = date_format(case.last_seen_date, "DATE_FORMAT")
-        return (
+        return escape(
             f"{case.full_name}, {case.age_at_disappearance}, was last seen on {seen} at "
             f"{case.last_seen_place} ({case.get_region_display()})."
         )

@@ -7,6 +7,7 @@ import re
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseStatus, Region
 
@@ -36,31 +37,31 @@ class NumberInput(forms.NumberInput):
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
-        label="Name or place",
+        label=_("Name or place"),
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="All regions")
+    region = django_filters.ChoiceFilter(choices=Region.choices, empty_label=_("All regions"))
     # Found people are listed only when asked for, and then without details (includes/case_card.html).
     case_status = django_filters.ChoiceFilter(
-        choices=CaseStatus.choices, label="Status", empty_label=None, method="filter_case_status"
+        choices=CaseStatus.choices, label=_("Status"), empty_label=None, method="filter_case_status"
     )
     seen_after = django_filters.DateFilter(
         field_name="last_seen_date",
         lookup_expr="gte",
-        label="Last seen from",
+        label=_("Last seen from"),
         widget=DateInput(),
     )
     seen_before = django_filters.DateFilter(
         field_name="last_seen_date",
         lookup_expr="lte",
-        label="Last seen until",
+        label=_("Last seen until"),
         widget=DateInput(),
     )
     age_min = django_filters.NumberFilter(
         field_name="age_at_disappearance",
         lookup_expr="gte",
-        label="Age from",
+        label=_("Age from"),
         min_value=0,
         max_value=130,
         widget=NumberInput(),
@@ -68,7 +69,7 @@ class CaseFilter(django_filters.FilterSet):
     age_max = django_filters.NumberFilter(
         field_name="age_at_disappearance",
         lookup_expr="lte",
-        label="Age to",
+        label=_("Age to"),
         min_value=0,
         max_value=130,
         widget=NumberInput(),

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def stored_file_response(storage, name, content_type, *, public, filename=None):
         try:
             response = FileResponse(storage.open(name, "rb"), content_type=content_type, filename=filename)
         except FileNotFoundError:
-            raise Http404("This file is missing.") from None
+            raise Http404(_("This file is missing.")) from None
         lifetime = 300
     if public:
         patch_cache_control(response, public=True, max_age=lifetime)
@@ -74,7 +75,7 @@ def stored_file_response(storage, name, content_type, *, public, filename=None):
 def photo_response(photo, size):
     field = photo.image if size == "full" else photo.thumbnail
     if not field.name:
-        raise Http404("This photo has no stored file.")
+        raise Http404(_("This photo has no stored file."))
     response = stored_file_response(field.storage, field.name, "image/jpeg", public=photo.is_public)
     if not photo.case.is_appealing:
         # A found person's photos stay on their case page, out of search engines.

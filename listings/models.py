@@ -26,9 +26,9 @@ from .images import THUMBNAIL_SIZE
 
 
 class ReviewState(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Pending review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
     # Once public, now taken off the site (found and past its retention period, or taken down by staff).
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -38,23 +38,23 @@ SUBMITTER_EDITABLE = frozenset({ReviewState.PENDING, ReviewState.REJECTED})
 
 
 class CaseStatus(models.TextChoices):
-    MISSING = "missing", "Missing"
-    FOUND = "found", "Found"
+    MISSING = "missing", _("Missing")
+    FOUND = "found", _("Found")
 
 
 class Region(models.TextChoices):
-    AVALON = "avalon", "Avalon Peninsula"
-    EASTERN = "eastern", "Eastern Newfoundland"
-    CENTRAL = "central", "Central Newfoundland"
-    WESTERN = "western", "Western Newfoundland"
-    NORTHERN_PENINSULA = "northern_peninsula", "Great Northern Peninsula"
-    LABRADOR = "labrador", "Labrador"
+    AVALON = "avalon", _("Avalon Peninsula")
+    EASTERN = "eastern", _("Eastern Newfoundland")
+    CENTRAL = "central", _("Central Newfoundland")
+    WESTERN = "western", _("Western Newfoundland")
+    NORTHERN_PENINSULA = "northern_peninsula", _("Great Northern Peninsula")
+    LABRADOR = "labrador", _("Labrador")
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    UNKNOWN = "unknown", "Other or not stated"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Other or not stated")
 
 
 def case_visibility(user=None, *, via="", public=None):
@@ -72,6 +72,24 @@ def case_visibility(user=None, *, via="", public=None):
     # A withdrawn case is gone for its submitter too.
     own = Q(**{f"{via}submitted_by": user}) & ~Q(**{f"{via}review_state": ReviewState.WITHDRAWN})
     return published | own
+
+
+# The fields a case card shows, and those its cache key and order read.
+CARD_FIELDS = [
+    "slug",
+    "first_name",
+    "last_name",
+    "nickname",
+    "age_at_disappearance",
+    "last_seen_date",
+    "last_seen_place",
+    "region",
+    "case_status",
+    "review_state",
+    "published_at",
+    "found_at",
+    "updated_at",
+]
 
 
 class CaseQuerySet(models.QuerySet):
@@ -135,6 +153,10 @@ class CaseQuerySet(models.QuerySet):
             )
         return self
 
+    def for_cards(self):
+        """What a case card shows (includes/case_card.html) and its public photos; the long texts stay behind."""
+        return self.only(*CARD_FIELDS).with_visible_photos()
+
     def with_visible_photos(self, user=None):
         """Attach, in one query, every photo `user` may see (without a user, the published ones)."""
         photos = Photo.objects.visible_to(user)
@@ -146,33 +168,40 @@ def _case_slug_token():
 
 
 class Case(models.Model):
-    slug = models.SlugField(max_length=80, unique=True, editable=False)
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80)
-    nickname = models.CharField("also known as", max_length=80, blank=True)
-    age_at_disappearance = models.PositiveSmallIntegerField(validators=[MaxValueValidator(120)])
-    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, editable=False)
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    nickname = models.CharField(_("also known as"), max_length=80, blank=True)
+    age_at_disappearance = models.PositiveSmallIntegerField(
+        _("age at disappearance"), validators=[MaxValueValidator(120)]
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     height_cm = models.PositiveSmallIntegerField(
-        "height (cm)", null=True, blank=True, validators=[MinValueValidator(30), MaxValueValidator(250)]
+        _("height (cm)"), null=True, blank=True, validators=[MinValueValidator(30), MaxValueValidator(250)]
     )
     weight_kg = models.PositiveSmallIntegerField(
-        "weight (kg)", null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(350)]
+        _("weight (kg)"), null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(350)]
     )
-    eye_colour = models.CharField(max_length=40, blank=True)
-    hair_colour = models.CharField(max_length=40, blank=True)
-    distinguishing_features = models.TextField(max_length=2000, blank=True)
-    last_seen_date = models.DateField()
-    last_seen_place = models.CharField(max_length=160)
-    region = models.CharField(max_length=20, choices=Region.choices)
-    circumstances = models.TextField(max_length=5000)
-    police_file_number = models.CharField(max_length=40, blank=True)
-    investigating_agency = models.CharField(max_length=120, blank=True)
-    agency_phone = models.CharField(max_length=40, blank=True)
+    eye_colour = models.CharField(_("eye colour"), max_length=40, blank=True)
+    hair_colour = models.CharField(_("hair colour"), max_length=40, blank=True)
+    distinguishing_features = models.TextField(_("distinguishing features"), max_length=2000, blank=True)
+    last_seen_date = models.DateField(_("last seen date"))
+    last_seen_place = models.CharField(_("last seen place"), max_length=160)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    circumstances = models.TextField(_("circumstances"), max_length=5000)
+    police_file_number = models.CharField(_("police file number"), max_length=40, blank=True)
+    investigating_agency = models.CharField(_("investigating agency"), max_length=120, blank=True)
+    agency_phone = models.CharField(_("agency phone"), max_length=40, blank=True)
 
-    case_status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.MISSING)
-    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    case_status = models.CharField(
+        _("case status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.MISSING
+    )
+    review_state = models.CharField(
+        _("review state"), max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -180,12 +209,13 @@ class Case(models.Model):
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="reviewed_cases",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     rejection_reason = models.TextField(
         _("reason for the submitter"),
         max_length=2000,
@@ -193,7 +223,7 @@ class Case(models.Model):
         editable=False,
         help_text=_("Written for the member who submitted the case and shown to them; the audit note stays private."),
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     found_at = models.DateTimeField(_("found on"), null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(
         _("details last confirmed"),
@@ -205,13 +235,17 @@ class Case(models.Model):
     withdrawn_at = models.DateTimeField(
         _("last withdrawn"), null=True, blank=True, editable=False, help_text=_("When it was last taken off the site.")
     )
-    is_demo = models.BooleanField(default=False, editable=False, help_text="Fictional case from seed_demo.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(
+        _("demo"), default=False, editable=False, help_text=_("Fictional case from seed_demo.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["-published_at", "-id"]
         indexes = [
             # The listing's order (-published_at, -id) read straight from the index, no filesort;
@@ -356,20 +390,24 @@ def photo_upload_to(instance, filename):
 
 
 class Photo(models.Model):
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to=photo_upload_to)
-    thumbnail = models.ImageField(upload_to=photo_upload_to)
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
-    caption = models.CharField(max_length=200, blank=True)
-    is_primary = models.BooleanField(default=False)
-    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to=photo_upload_to)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_upload_to)
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    is_primary = models.BooleanField(_("primary photo"), default=False)
+    review_state = models.CharField(
+        _("review state"), max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PhotoQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
         ordering = ["-is_primary", "created_at", "id"]
         indexes = [models.Index(fields=["case", "review_state"], name="photo_case_state_idx")]
 
@@ -442,11 +480,11 @@ class Tip(models.Model):
     through `listings.moderation`, each move with its audit row.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tips")
-    message = models.TextField(max_length=5000)
-    name = models.CharField(max_length=120, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="tips")
+    message = models.TextField(_("message"), max_length=5000)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=TipState.choices, default=TipState.NEW, editable=False)
     read_by = _staff_member("+")
     read_at = models.DateTimeField(_("read at"), null=True, blank=True, editable=False)
@@ -457,11 +495,13 @@ class Tip(models.Model):
     closed_by = _staff_member("+")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     staff_note = models.TextField(_("staff note"), max_length=2000, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "-created_at"], name="tip_state_idx")]
 
@@ -473,26 +513,31 @@ class Tip(models.Model):
 
 
 class ResourceCategory(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
+        verbose_name = _("resource category")
         ordering = ["order", "name"]
-        verbose_name_plural = "resource categories"
+        verbose_name_plural = _("resource categories")
 
     def __str__(self):
         return self.name
 
 
 class Resource(models.Model):
-    category = models.ForeignKey(ResourceCategory, on_delete=models.PROTECT, related_name="resources")
-    title = models.CharField(max_length=160)
-    url = models.URLField("link")
-    phone = models.CharField(max_length=40, blank=True)
-    description = models.TextField(max_length=2000, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    category = models.ForeignKey(
+        ResourceCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="resources"
+    )
+    title = models.CharField(_("title"), max_length=160)
+    url = models.URLField(_("link"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
         ordering = ["category__order", "category__name", "order", "title"]
 
     def __str__(self):
@@ -500,14 +545,16 @@ class Resource(models.Model):
 
 
 class ContactMessage(models.Model):
-    name = models.CharField(max_length=120)
-    email = models.EmailField()
-    subject = models.CharField(max_length=160)
-    message = models.TextField(max_length=5000)
-    handled = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    subject = models.CharField(_("subject"), max_length=160)
+    message = models.TextField(_("message"), max_length=5000)
+    handled = models.BooleanField(_("handled"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
         ordering = ["handled", "-created_at"]
 
     def __str__(self):
@@ -515,17 +562,17 @@ class ContactMessage(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    UNPUBLISHED = "unpublished", "Unpublished"
-    MARKED_FOUND = "marked_found", "Marked found"
-    MARKED_MISSING = "marked_missing", "Marked missing"
-    PHOTO_PUBLISHED = "photo_published", "Photo published"
-    PHOTO_REJECTED = "photo_rejected", "Photo rejected"
-    EDITED = "edited", "Edited by staff"
-    IMPORTED = "imported", "Imported"
-    DELETED = "deleted", "Deleted"
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+    MARKED_FOUND = "marked_found", _("Marked found")
+    MARKED_MISSING = "marked_missing", _("Marked missing")
+    PHOTO_PUBLISHED = "photo_published", _("Photo published")
+    PHOTO_REJECTED = "photo_rejected", _("Photo rejected")
+    EDITED = "edited", _("Edited by staff")
+    IMPORTED = "imported", _("Imported")
+    DELETED = "deleted", _("Deleted")
     TAKEN_DOWN = "taken_down", _("Taken down")
     RESTORED = "restored", _("Restored")
     CONFIRMED = "confirmed", _("Confirmed with police")
@@ -548,23 +595,34 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One append-only row per state change or staff edit."""
 
-    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
-    case_label = models.CharField(max_length=200, help_text="The case as it was named, kept if it is deleted.")
-    photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    tip = models.ForeignKey(Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    action = models.CharField(max_length=20, choices=AuditAction.choices)
-    field = models.CharField(max_length=60, blank=True)
-    from_value = models.CharField(max_length=255, blank=True)
-    to_value = models.CharField(max_length=255, blank=True)
-    note = models.TextField(max_length=2000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    case_label = models.CharField(
+        _("case label"), max_length=200, help_text=_("The case as it was named, kept if it is deleted.")
+    )
+    photo = models.ForeignKey(
+        Photo, verbose_name=_("photo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tip = models.ForeignKey(
+        Tip, verbose_name=_("tip"), on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    field = models.CharField(_("field"), max_length=60, blank=True)
+    from_value = models.CharField(_("from value"), max_length=255, blank=True)
+    to_value = models.CharField(_("to value"), max_length=255, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit entry")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["case", "-created_at"], name="audit_case_idx")]
 
     def __str__(self):

@@ -6,6 +6,7 @@ stays queued and `requeue_stalled` queues it again later.
 """
 
 import logging
+import re
 import uuid
 
 from django.conf import settings
@@ -14,6 +15,20 @@ from django.db import IntegrityError, transaction
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
+
+# Line breaks of every kind (those str.splitlines() knows) and other control characters.
+_LINE_BREAKS = re.compile(r"[\s\x00-\x1f\x7f\x85\u2028\u2029]+")
+SUBJECT_MAX_LENGTH = 200
+
+
+def one_line(text, max_length=SUBJECT_MAX_LENGTH):
+    """`text` as one plain line for a header, whatever a case field or a form put in it.
+
+    Django refuses a header with a newline (BadHeaderError), which would drop the message; a
+    member's or a visitor's text must never be able to do that, nor to add a header of its own.
+    """
+    line = _LINE_BREAKS.sub(" ", str(text)).strip()
+    return line if len(line) <= max_length else line[: max_length - 1].rstrip() + "…"
 
 
 def queue(*, kind, to, subject, body, key=None, headers=None, from_email=""):
@@ -24,9 +39,9 @@ def queue(*, kind, to, subject, body, key=None, headers=None, from_email=""):
                 key=key or f"{kind}:{uuid.uuid4().hex}",
                 kind=kind,
                 recipients=list(to),
-                subject=" ".join(subject.split())[:255],
+                subject=one_line(subject),
                 body=body,
-                headers=headers or {},
+                headers={name: one_line(value, max_length=998) for name, value in (headers or {}).items()},
                 from_email=from_email,
             )
     except IntegrityError:
@@ -35,9 +50,12 @@ def queue(*, kind, to, subject, body, key=None, headers=None, from_email=""):
     return delivery
 
 
-def queue_to_managers(*, kind, subject, body, key=None, reply_to=None):
-    """Like `mail_managers`, from SERVER_EMAIL; `reply_to` lets an answer reach whoever wrote to the team."""
-    managers = [address for _name, address in settings.MANAGERS]
+def queue_to_managers(*, kind, subject, body, key=None, reply_to=None, managers=None):
+    """Like `mail_managers`, from SERVER_EMAIL; `reply_to` lets an answer reach whoever wrote to the team.
+
+    `managers` narrows the recipients to some of the MANAGERS addresses (by default, all of them).
+    """
+    managers = [address for _name, address in settings.MANAGERS] if managers is None else managers
     if not managers:
         return None
     return queue(

@@ -8,9 +8,10 @@ filled is invalid with a generic error, and so nothing of it is saved.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 HONEYPOT_FIELD = "website"
-SPAM_MESSAGE = "Your message could not be sent. Please try again, or write to us by e-mail."
+SPAM_MESSAGE = _("Your message could not be sent. Please try again, or write to us by e-mail.")
 
 
 class HoneypotWidget(forms.TextInput):
@@ -23,7 +24,7 @@ class HoneypotMixin(forms.Form):
     """Adds the hidden `website` field; mix it in before the form class."""
 
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         max_length=200,
         widget=HoneypotWidget(),

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 _LOCAL_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.filebased.FileBasedCache",
+    "project.cache.SharedFileCache",
     "django.core.cache.backends.dummy.DummyCache",
 )
 

@@ -3,9 +3,9 @@
 `RATELIMITS` maps a URL name to a rate such as "10/h" (count per second, minute,
 hour or day; "10/15m" is ten per fifteen minutes). Only POSTs count; a client
 over its limit gets a friendly 429 page with a Retry-After header, and the view
-never runs. Counters live in Django's cache: the default local-memory cache is
-per process, so production sets CACHE_URL to Redis, which every Gunicorn worker
-shares.
+never runs. Counters live in Django's default cache, which every Gunicorn worker
+shares: files on the host by default (project/cache.py), Redis in production
+(CACHE_URL), which every host shares.
 
 The client's address is REMOTE_ADDR, unless the request came through a trusted
 proxy (TRUSTED_PROXIES; Gunicorn on a unix socket, which only Nginx can reach,
@@ -103,7 +103,7 @@ def hit(name, key, rate, *, now=None):
     cache_key = f"ratelimit:{name}:{key}:{rate.period}:{window}"
     try:
         cache = caches[getattr(settings, "RATELIMIT_CACHE", "default")]
-        # add() is atomic where the backend allows (Redis SET NX); incr() is atomic on Redis.
+        # add() and incr() are atomic on Redis (SET NX, INCR) and in project/cache.py (a file lock).
         cache.add(cache_key, 0, timeout=rate.period + 1)
         try:
             count = cache.incr(cache_key)

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "pagecache",
     "staging",
     "fleet",
+    # Before the admin, whose forms it extends with one field per language (listings/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -82,6 +85,7 @@ if DEBUG_TOOLBAR:
     INTERNAL_IPS = ["127.0.0.1", "::1"]
 
 ROOT_URLCONF = "project.urls"
+CSRF_FAILURE_VIEW = "project.errors.csrf_failure"
 
 TEMPLATES = [
     {
@@ -157,6 +161,9 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff-edited content (listings/translation.py) falls back to English where a translation is empty.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "America/St_Johns"
 USE_I18N = True
 USE_TZ = True
@@ -261,6 +268,8 @@ EMAIL_LOG_RETENTION_DAYS = env.int("EMAIL_LOG_RETENTION_DAYS", default=90)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_IGNORE_RESULT = True
+# The worker logs through the site's LOGGING (JSON lines) instead of replacing the root handler with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="lostinnl")
 # A task is acknowledged once it has run, so a worker killed mid-task leaves it to another worker.
 CELERY_TASK_ACKS_LATE = True
@@ -290,20 +299,45 @@ LISTINGS_PAGE_SIZE = 24
 # Only `make bench` turns this on: /bench/bare/ answers "ok", its yardstick for the pages.
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
+# Logs: JSON lines on standard error (systemd appends them to /var/log/lostinnl/app.log, which the
+# CloudWatch agent ships), UTC timestamps and a request id (project/observability.py). A server
+# error is also e-mailed to ADMINS, and sent to Sentry when SENTRY_DSN is set.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "project.observability.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "project.observability.JsonLines"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Django's own loggers reach the root's JSON handler; their errors (a 500 in django.request)
+        # also go to ADMINS. Django's default plain-text console handler is replaced.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
+
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from .observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+    )
 
 # Security. One switch, HTTPS, turns on everything that needs TLS in front of the
 # site: it is off for `make run` on http://127.0.0.1:8000 (log-in works there over
@@ -368,9 +402,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Caches: rate-limit counters must be shared by every Gunicorn worker, so
-# production sets CACHE_URL=redis://host:6379/1; the default is per process.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lostinnl")}
+# Caches: rate-limit counters and the page cache must be shared by every Gunicorn worker.
+# The default keeps them in files under CACHE_DIR, which every process on the host shares
+# (project/cache.py); production sets CACHE_URL=redis://host:6379/1, which every host shares.
+CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "project.cache.SharedFileCache",
+            "LOCATION": str(CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # Put before every key, so that several sites or test runs can share one Redis. Its own
 # variable: django-environ lower-cases a ?key_prefix= in a redis:// URL, which Django ignores.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")

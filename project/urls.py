@@ -38,7 +38,9 @@ urlpatterns = [
         path("accounts/", include("accounts.urls")),
         path(
             "accounts/password_reset/",
-            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+            auth_views.PasswordResetView.as_view(
+                form_class=QueuedPasswordResetForm, extra_email_context={"site_title": settings.SITE_NAME}
+            ),
             name="password_reset",
         ),
         path("accounts/", include("django.contrib.auth.urls")),

@@ -405,3 +405,49 @@ def test_absurd_usernames_fail_to_log_in_cleanly(client, settings, username):
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
         response = _log_in(client, username, "wrong")
         assert response.status_code in (200, 429)
+
+
+# --- the default cache is shared between processes -----------------------------------------------
+
+COUNT_FIVE_HITS = """
+import django
+django.setup()
+from project.ratelimit import Rate, hit
+print(sum(hit("listings:case_tip", "198.51.100.7", Rate(10, 3600)) == 0 for _ in range(5)))
+"""
+
+
+def test_rate_limits_hold_across_processes_with_the_default_configuration(tmp_path):
+    """Three processes, as three Gunicorn workers, post five tips each at once against a limit of 10: 10 pass."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    environment = {name: value for name, value in os.environ.items() if name != "CACHE_URL"}
+    environment |= {"CACHE_DIR": str(tmp_path / "cache"), "DJANGO_SETTINGS_MODULE": "project.settings"}
+    workers = [
+        subprocess.Popen(  # noqa: S603 (this interpreter, a fixed script)
+            [sys.executable, "-c", COUNT_FIVE_HITS], cwd=settings.BASE_DIR, env=environment, stdout=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    allowed = [int(worker.communicate(timeout=60)[0]) for worker in workers]
+
+    assert sum(allowed) == 10, allowed
+
+
+def test_a_counter_keeps_its_expiry_when_counted(settings):
+    """Django's file cache resets an entry to the default timeout (300 s) on incr: a window would never end."""
+    import time
+
+    from django.core.cache import cache
+
+    cache.add("counter", 0, timeout=1)
+    assert cache.incr("counter") == 1
+    time.sleep(1.2)
+
+    assert cache.get("counter") is None
+    with pytest.raises(ValueError):
+        cache.incr("counter")

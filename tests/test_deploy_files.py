@@ -400,10 +400,102 @@ def test_database_is_private_backed_up_and_reachable_from_the_web_tier_only():
             "IpProtocol": "tcp",
             "FromPort": 3306,
             "ToPort": 3306,
-            "SourceSecurityGroupId": {"Ref": "WebSecurityGroup"},
+            "SourceSecurityGroupId": {
+                "Fn::If": ["IsScaled", {"Ref": "FleetWebSecurityGroup"}, {"Ref": "WebSecurityGroup"}]
+            },
             "Description": "MySQL from the web instances",
         }
     ]
+    # Scaled: the worker too (migrations, periodic jobs, tasks), and nothing else.
+    from_worker = resources["DatabaseFromWorker"]
+    assert from_worker["Condition"] == "IsScaled"
+    assert from_worker["Properties"]["SourceSecurityGroupId"] == {"Ref": "WorkerSecurityGroup"}
+
+
+def _scaled(resource):
+    return resource.get("Condition") == "IsScaled"
+
+
+def test_scaled_topology_puts_web_hosts_behind_an_https_balancer_in_private_subnets():
+    template = _cloudformation()
+    resources = template["Resources"]
+    assert template["Parameters"]["Topology"]["AllowedValues"] == ["single", "scaled"]
+    assert all(_scaled(resources[name]) for name in ("Balancer", "WebGroup", "WorkerGroup", "Cache"))
+    assert resources["WebInstance"]["Condition"] == "IsSingle"
+
+    https = resources["HttpsListener"]["Properties"]
+    assert (https["Protocol"], https["Port"]) == ("HTTPS", 443)
+    assert https["Certificates"] == [{"CertificateArn": {"Ref": "CertificateArn"}}]
+    redirect = resources["HttpRedirectListener"]["Properties"]["DefaultActions"][0]
+    assert redirect["RedirectConfig"]["Protocol"] == "HTTPS" and redirect["RedirectConfig"]["StatusCode"] == "HTTP_301"
+    targets = resources["WebTargets"]["Properties"]
+    assert (targets["HealthCheckPath"], targets["Matcher"]) == ("/healthz", {"HttpCode": "200"})
+
+    web = resources["WebGroup"]["Properties"]
+    assert web["VPCZoneIdentifier"] == [{"Ref": "PrivateSubnetA"}, {"Ref": "PrivateSubnetB"}]
+    assert web["HealthCheckType"] == "ELB" and web["TargetGroupARNs"] == [{"Ref": "WebTargets"}]
+    assert template["Parameters"]["WebMinSize"]["MinValue"] == 2
+    assert resources["WebCpuScaling"]["Properties"]["PolicyType"] == "TargetTrackingScaling"
+    # One worker, so Celery beat and the timers run once for the site.
+    worker = resources["WorkerGroup"]["Properties"]
+    assert (worker["MinSize"], worker["MaxSize"]) == ("1", "1")
+
+
+def test_scaled_web_hosts_take_traffic_from_the_balancer_only():
+    resources = _cloudformation()["Resources"]
+
+    ingress = resources["FleetWebSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+
+    assert [(rule["FromPort"], rule["SourceSecurityGroupId"]) for rule in ingress] == [
+        (443, {"Ref": "BalancerSecurityGroup"})
+    ]
+    assert not any("CidrIp" in rule for rule in ingress)
+    cache = resources["CacheSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert {rule["SourceSecurityGroupId"]["Ref"] for rule in cache} == {"FleetWebSecurityGroup", "WorkerSecurityGroup"}
+
+
+def test_scaled_hosts_reach_aws_privately_and_share_redis():
+    template = _cloudformation()
+    resources = template["Resources"]
+
+    interfaces = {
+        resource["Properties"]["ServiceName"]["Fn::Sub"].rsplit(".", 1)[-1]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::EC2::VPCEndpoint" and resource["Properties"]["VpcEndpointType"] == "Interface"
+    }
+    assert {"kms", "ssm", "logs", "email-smtp"} <= interfaces
+    assert resources["S3GatewayEndpoint"]["Properties"]["VpcEndpointType"] == "Gateway"
+    assert template["Conditions"]["UseNat"] == {
+        "Fn::And": [{"Condition": "IsScaled"}, {"Fn::Equals": [{"Ref": "NatGateway"}, "true"]}]
+    }
+    assert all(resources[name]["Condition"] == "UseNat" for name in ("NatGatewayA", "PrivateNatRoute"))
+    cache = resources["Cache"]["Properties"]
+    assert cache["MultiAZEnabled"] and cache["AutomaticFailoverEnabled"] and cache["TransitEncryptionEnabled"]
+    assert resources["Database"]["Properties"]["MultiAZ"] == {"Ref": "DBMultiAZ"}
+
+
+def test_scaled_alarms_watch_hosts_errors_queue_and_database():
+    resources = _cloudformation()["Resources"]
+    alarms = {
+        name: resource["Properties"]
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    }
+
+    assert alarms["UnhealthyHostsAlarm"]["MetricName"] == "UnHealthyHostCount"
+    metrics = {
+        query["MetricStat"]["Metric"]["MetricName"]
+        for query in alarms["BalancerServerErrorsAlarm"]["Metrics"]
+        if "MetricStat" in query
+    }
+    assert metrics == {"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"}
+    # Published by manage.py queue_metrics, which the worker's timer runs.
+    assert {alarms["QueueDepthAlarm"]["MetricName"], alarms["QueueAgeAlarm"]["MetricName"]} == {
+        "QueueDepth",
+        "QueueOldestAgeSeconds",
+    }
+    assert "manage.py queue_metrics" in (DEPLOY / "systemd" / "lostinnl-queue-metrics.service").read_text()
+    assert alarms["DatabaseCpuAlarm"]["MetricName"] == "CPUUtilization"
 
 
 def test_cloudwatch_agent_ships_the_logs_the_stack_writes():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.core.files.storage import FileSystemStorage
+from django.conf import settings
 from django.db.utils import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -25,7 +25,7 @@ from accounts.tests.factories import StaffFactory, UserFactory
 from listings import moderation
 from listings.models import AuditEntry, Case, Photo, ReviewState
 from listings.tests.factories import CaseFactory, uploaded_jpeg
-from listings.tests.helpers import submission_data
+from listings.tests.helpers import fail_storage_after, submission_data
 from project.errors import server_error
 from project.middleware import database_unavailable_response
 from tests.tools import require_tool
@@ -86,6 +86,7 @@ def test_a_database_error_outside_a_view_is_a_503_too():
     except ValueError:
         response = server_error(request)
     assert response.status_code == 500
+    assert f"<span>{settings.SITE_NAME}</span>" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -215,6 +216,8 @@ def outage_site(tmp_path_factory):
         WEB_CONCURRENCY="2",
         GUNICORN_ACCESS_LOG=str(tmp / "access.log"),
         GUNICORN_ERROR_LOG=str(tmp / "error.log"),
+        # Every request must reach the database here: pages cached before the outage would hide it.
+        PAGE_CACHE_SECONDS="0",
     )
     gunicorn = None
     try:
@@ -257,13 +260,13 @@ def outage_site(tmp_path_factory):
         _mariadb_admin(f"DROP DATABASE IF EXISTS `{database}`")
 
 
-OUTAGE_PATHS = ["/", "/listings/", "/listings/?q=gander&region=avalon", "/resources/", "/accounts/login/"]
+OUTAGE_PATHS = ["/", "/listings/", "/listings/?q=gander&region=avalon", "/resources/", "/listings/feed/"]
 
 
 def test_database_outage_answers_503_fast_and_recovers_without_restart(outage_site):
     url, proxy = outage_site
     session = requests.Session()
-    for path in OUTAGE_PATHS:
+    for path in [*OUTAGE_PATHS, "/accounts/login/"]:
         assert session.get(url + path, timeout=10).status_code == 200, path
 
     proxy.stop()
@@ -276,6 +279,15 @@ def test_database_outage_answers_503_fast_and_recovers_without_restart(outage_si
             assert elapsed < 1.0, f"{path} took {elapsed:.2f} s"
             assert "briefly unavailable" in response.text
             assert response.headers["Retry-After"]
+        # The log-in form itself reads nothing from the database; logging in does, and says so.
+        login = session.post(
+            f"{url}/accounts/login/",
+            data={"username": "mary", "password": "x", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+            headers={"Referer": f"{url}/accounts/login/"},
+            timeout=10,
+        )
+        assert login.status_code == 503, login.status_code
+        assert "briefly unavailable" in login.text
         started = time.monotonic()
         health = session.get(f"{url}/healthz", timeout=10)
         assert health.status_code == 503
@@ -293,16 +305,8 @@ def test_database_outage_answers_503_fast_and_recovers_without_restart(outage_si
 
 @pytest.mark.django_db
 def test_storage_failure_during_submission_leaves_nothing_and_says_so(client, monkeypatch, tmp_path):
-    original_save = FileSystemStorage._save
-    calls = []
-
-    def failing_save(self, name, content):
-        calls.append(name)
-        if len(calls) >= 3:  # the first photo is stored, the second fails half-way
-            raise OSError(28, "No space left on device")
-        return original_save(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", failing_save)
+    # The first photo is stored, the second fails half-way.
+    calls = fail_storage_after(monkeypatch, 2, OSError(28, "No space left on device"))
     client.force_login(UserFactory())
 
     response = client.post(

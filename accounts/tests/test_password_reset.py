@@ -38,6 +38,7 @@ class TestPasswordReset:
         assert mail.subject == "Reset your LostInNL password"
         assert mail.content_subtype == "plain" and not getattr(mail, "alternatives", []), "the e-mail is plain text"
         assert "Hello mary," in mail.body
+        assert "your account on LostInNL." in mail.body and "— The LostInNL team" in mail.body
 
         # The link in the mail leads to the form for a new password.
         link = LINK.search(mail.body).group(1)

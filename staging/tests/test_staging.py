@@ -6,7 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from listings.models import Case
 from listings.tests.factories import uploaded_jpeg
-from listings.tests.helpers import error_codes, submission_data
+from listings.tests.helpers import error_codes, fail_storage_after, submission_data
 from staging.models import StagedPhoto
 
 pytestmark = pytest.mark.django_db
@@ -126,16 +126,7 @@ def test_a_refused_file_is_not_kept_but_the_good_one_is(member_client):
 
 
 def test_storage_failure_while_keeping_photos_keeps_nothing(member_client, monkeypatch):
-    original_save = FileSystemStorage._save
-    calls = []
-
-    def flaky_save(self, name, content):
-        calls.append(name)
-        if len(calls) > 1:
-            raise OSError("disk full")
-        return original_save(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", flaky_save)
+    fail_storage_after(monkeypatch, 1, OSError("disk full"))
 
     response = post_with_a_date_error(member_client, [uploaded_jpeg()])
 

@@ -178,15 +178,20 @@ class Command(BaseCommand):
     def seed_resources(self, categories):
         created = 0
         for order, entry in enumerate(categories):
-            category, _ = ResourceCategory.objects.get_or_create(name=entry["category"], defaults={"order": order})
+            # Each text in English and French (listings/translation.py); English identifies the row.
+            category, _ = ResourceCategory.objects.get_or_create(
+                name_en=entry["category"], defaults={"name_fr": entry["category_fr"], "order": order}
+            )
             for position, resource in enumerate(entry["resources"]):
                 _, was_created = Resource.objects.get_or_create(
                     category=category,
-                    title=resource["title"],
+                    title_en=resource["title"],
                     defaults={
+                        "title_fr": resource["title_fr"],
                         "url": resource["url"],
                         "phone": resource["phone"],
-                        "description": resource["description"],
+                        "description_en": resource["description"],
+                        "description_fr": resource["description_fr"],
                         "order": position,
                     },
                 )

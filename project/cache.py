@@ -1,0 +1,52 @@
+"""The default cache: Django's file-based cache, shared by every process on the host.
+
+Rate-limit counters and the page cache must be the same for every Gunicorn worker
+with no configuration at all; files in one folder are, and reading one is a
+single small file. Django's file cache makes `add` and `incr` a read followed by
+a write, so two workers counting the same client at once could both miss a hit,
+and its `incr` resets the entry's expiry to the default timeout; here both hold an
+exclusive lock on one file while they run, and `incr` keeps the expiry. Several
+hosts share Redis instead (CACHE_URL), where both are atomic already.
+"""
+
+import fcntl
+import os
+import pickle
+import time
+import zlib
+from contextlib import contextmanager
+
+from django.core.cache.backends.filebased import FileBasedCache
+
+
+class SharedFileCache(FileBasedCache):
+    @contextmanager
+    def _exclusive(self):
+        os.makedirs(self._dir, 0o700, exist_ok=True)
+        # Not named *.djcache, so clearing or culling the cache never removes it.
+        with open(os.path.join(self._dir, "counters.lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def add(self, key, value, timeout=None, version=None):
+        with self._exclusive():
+            return super().add(key, value, timeout=timeout, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._exclusive():
+            try:
+                # FileBasedCache's format: the expiry time, then the compressed value.
+                with open(self._key_to_file(key, version), "rb") as stored:
+                    expiry = pickle.load(stored)  # noqa: S301 (our own cache files)
+                    value = pickle.loads(zlib.decompress(stored.read()))  # noqa: S301
+            except FileNotFoundError:
+                expiry, value = 0, None
+            now = time.time()
+            if value is None or (expiry is not None and expiry < now):
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            self.set(key, value, timeout=None if expiry is None else expiry - now, version=version)
+            return value
