@@ -16,8 +16,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from listings import moderation
-from listings.forms import CaseDetailsForm
+from listings.forms import CaseCorrectionForm
 from listings.models import SUBMITTER_EDITABLE, Case
+from listings.submissions import SubmissionFailed, correct_submission
+from staging.views import KeepPhotosOnErrorMixin
 
 from .forms import LanguageForm, SignUpForm
 
@@ -98,19 +100,35 @@ class OwnEditableSubmissionMixin(LoginRequiredMixin):
         ).with_visible_photos(self.request.user)
 
 
-class SubmissionEditView(OwnEditableSubmissionMixin, UpdateView):
-    """Correct a pending or rejected submission; it goes (back) to the review queue."""
+class SubmissionEditView(OwnEditableSubmissionMixin, KeepPhotosOnErrorMixin, UpdateView):
+    """Correct a pending or rejected submission, its photos too; it goes (back) to the review queue."""
 
-    form_class = CaseDetailsForm
+    form_class = CaseCorrectionForm
     template_name = "accounts/submission_edit.html"
 
     def form_valid(self, form):
         case = Case.objects.get(pk=self.object.pk)
         try:
-            moderation.resubmit(case, by=self.request.user, fields=form.submission_fields())
+            correct_submission(
+                case,
+                by=self.request.user,
+                fields=form.submission_fields(),
+                photos=[(photo, "") for photo in form.cleaned_data["photos"]],
+                staged=form.cleaned_data["staged"],
+                remove=form.cleaned_data["remove_photos"],
+            )
+        except SubmissionFailed:
+            form.add_error(
+                None,
+                ValidationError(
+                    _("We could not store your photos just now. Nothing was saved; please try again in a few minutes."),
+                    code="storage_unavailable",
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form))
         except ValidationError as error:
             form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(
             self.request,
             _("Your changes to the case of %(name)s were saved; it is waiting for review again.")

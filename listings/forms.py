@@ -12,7 +12,7 @@ from staging.models import StagedPhoto
 
 from .duplicates import possible_duplicates
 from .images import process_photo
-from .models import SUBMITTED_FIELDS, Case, ContactMessage, Sex, Tip
+from .models import SUBMITTED_FIELDS, Case, ContactMessage, Photo, Sex, Tip
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,15 +29,14 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(file, initial) for file in files]
 
 
-class StagedPhotoWidget(forms.CheckboxSelectMultiple):
-    option_template_name = "staging/staged_photo_option.html"
+class PhotoChoiceWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes, each with the photo's thumbnail."""
+
+    option_template_name = "includes/photo_choice_option.html"
 
 
-class StagedPhotoChoiceField(forms.ModelMultipleChoiceField):
-    widget = StagedPhotoWidget
-
-    def label_from_instance(self, photo):
-        return photo.original_name or _("Photo uploaded earlier")
+class PhotoChoiceField(forms.ModelMultipleChoiceField):
+    widget = PhotoChoiceWidget
 
 
 FILE_NUMBER_HELP = _(
@@ -111,15 +110,15 @@ class CaseDetailsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class CaseSubmissionForm(CaseDetailsForm):
-    """A member's new case. Photos that pass the checks survive an error elsewhere in the form.
+class CasePhotosForm(CaseDetailsForm):
+    """A case's description with photos to add. Photos that pass the checks survive an error elsewhere.
 
     `accepted_photos` holds the new uploads that passed the checks, with their file
     names, whatever else was wrong; the view keeps them staged (staging app) and
     offers them again in `staged`.
     """
 
-    staged = StagedPhotoChoiceField(
+    staged = PhotoChoiceField(
         queryset=StagedPhoto.objects.none(),
         to_field_name="key",
         required=False,
@@ -132,20 +131,14 @@ class CaseSubmissionForm(CaseDetailsForm):
         help_text=_("One or more clear, recent photos (JPEG, PNG, WebP or GIF). The first one is shown first."),
     )
 
-    different_person = forms.BooleanField(
-        required=False,
-        label=_("I have checked: the person I describe is not on the registry yet"),
-    )
-
-    # `different_person` is drawn with the duplicate warning (templates/listings/submit.html), not in a group.
-    fieldsets = [*CaseDetailsForm.fieldsets, (_("Photos"), "", ["staged", "photos"])]
+    photo_fields = ["staged", "photos"]
 
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
         self.accepted_photos = []
-        self.duplicates = []
         self.fields["staged"].queryset = StagedPhoto.objects.usable_by(member) if member else StagedPhoto.objects.none()
+        self.fieldsets = [*self.fieldsets, (_("Photos"), "", self.photo_fields)]
 
     def shown_fields(self):
         shown = super().shown_fields()
@@ -183,12 +176,19 @@ class CaseSubmissionForm(CaseDetailsForm):
             raise ValidationError(errors)
         return processed
 
+    def kept_photo_count(self, cleaned_data):
+        """Photos the case keeps besides the staged and new ones (none for a new case)."""
+        return 0
+
     def clean(self):
         cleaned_data = super().clean()
-        self._check_duplicates(cleaned_data)
         if "photos" in self.errors:
             return cleaned_data
-        count = len(cleaned_data.get("staged") or []) + len(cleaned_data.get("photos") or [])
+        count = (
+            self.kept_photo_count(cleaned_data)
+            + len(cleaned_data.get("staged") or [])
+            + len(cleaned_data.get("photos") or [])
+        )
         if count == 0:
             self.add_error("photos", ValidationError(_("Please add at least one photo."), code="required"))
         elif count > settings.PHOTO_MAX_PER_CASE:
@@ -200,6 +200,31 @@ class CaseSubmissionForm(CaseDetailsForm):
                     params={"limit": settings.PHOTO_MAX_PER_CASE},
                 ),
             )
+        return cleaned_data
+
+    def keep_staged(self, staged):
+        """Show `staged` (just stored for this member) as attached when the form is drawn again."""
+        data = self.data.copy()
+        data.setlist("staged", data.getlist("staged") + [str(photo.key) for photo in staged])
+        self.data = data
+
+
+class CaseSubmissionForm(CasePhotosForm):
+    """A member's new case, with a warning when the person may already be on the registry."""
+
+    # Drawn with the duplicate warning (templates/listings/submit.html), not in a group.
+    different_person = forms.BooleanField(
+        required=False,
+        label=_("I have checked: the person I describe is not on the registry yet"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._check_duplicates(cleaned_data)
         return cleaned_data
 
     def _check_duplicates(self, cleaned_data):
@@ -221,11 +246,26 @@ class CaseSubmissionForm(CaseDetailsForm):
                 ),
             )
 
-    def keep_staged(self, staged):
-        """Show `staged` (just stored for this member) as attached when the form is drawn again."""
-        data = self.data.copy()
-        data.setlist("staged", data.getlist("staged") + [str(photo.key) for photo in staged])
-        self.data = data
+
+class CaseCorrectionForm(CasePhotosForm):
+    """The submitter's corrections to their pending or rejected case: its description, photos removed or added."""
+
+    remove_photos = PhotoChoiceField(
+        queryset=Photo.objects.none(),
+        to_field_name="key",
+        required=False,
+        label=_("Remove these photos"),
+        help_text=_("Tick a photo to delete it from the case."),
+    )
+
+    photo_fields = ["remove_photos", "staged", "photos"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_photos"].queryset = self.instance.photos.all()
+
+    def kept_photo_count(self, cleaned_data):
+        return self.instance.photos.count() - len(cleaned_data.get("remove_photos") or [])
 
 
 class TipForm(HoneypotMixin, forms.ModelForm):

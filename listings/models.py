@@ -74,6 +74,24 @@ def case_visibility(user=None, *, via="", public=None):
     return published | own
 
 
+# The fields a case card shows, and those its cache key and order read.
+CARD_FIELDS = [
+    "slug",
+    "first_name",
+    "last_name",
+    "nickname",
+    "age_at_disappearance",
+    "last_seen_date",
+    "last_seen_place",
+    "region",
+    "case_status",
+    "review_state",
+    "published_at",
+    "found_at",
+    "updated_at",
+]
+
+
 class CaseQuerySet(models.QuerySet):
     def published(self):
         """Every case the public may open: missing ones, and found ones until they are withdrawn."""
@@ -134,6 +152,10 @@ class CaseQuerySet(models.QuerySet):
                 | Q(last_seen_place__icontains=word)
             )
         return self
+
+    def for_cards(self):
+        """What a case card shows (includes/case_card.html) and its public photos; the long texts stay behind."""
+        return self.only(*CARD_FIELDS).with_visible_photos()
 
     def with_visible_photos(self, user=None):
         """Attach, in one query, every photo `user` may see (without a user, the published ones)."""
@@ -560,6 +582,7 @@ class AuditAction(models.TextChoices):
     TIP_FORWARDED = "tip_forwarded", _("Tip forwarded")
     TIP_CLOSED = "tip_closed", _("Tip closed")
     TIP_REOPENED = "tip_reopened", _("Tip reopened")
+    UPDATE_POSTED = "update_posted", _("Public update posted")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ import logging
 
 from django.db import transaction
 
+from . import moderation
 from .media import STORAGE_ERRORS, stored_files_removed_on_error
 from .models import AuditAction, Case, Photo, ReviewState
 from .moderation import record
@@ -57,5 +58,33 @@ def submit_case(*, by, fields, photos, staged=()):
             record(case, action=AuditAction.SUBMITTED, by=by, field="review_state", to_value=ReviewState.PENDING)
     except STORAGE_ERRORS as error:
         logger.exception("Submission by user %s failed: the media storage failed", getattr(by, "pk", None))
+        raise SubmissionFailed from error
+    return case
+
+
+def correct_submission(case, *, by, fields, photos=(), staged=(), remove=()):
+    """The submitter's corrections (`moderation.resubmit`), with photos removed and added, all or nothing.
+
+    `remove` are photos of `case`; `photos` and `staged` are added as in `submit_case`.
+    """
+    try:
+        with stored_files_removed_on_error() as stored, transaction.atomic():
+            moderation.resubmit(case, by=by, fields=fields)
+            for photo in remove:
+                moderation.record_deletion(photo, by=by, note="Removed by the submitter.")
+                photo.delete()
+            kept = [(photo.as_processed(), "") for photo in staged]
+            for processed, caption in kept + list(photos):
+                photo = attach_photo(case, processed, caption=caption, stored=stored)
+                record(case, action=AuditAction.RESUBMITTED, by=by, photo=photo, field="photo", to_value=photo.key)
+            for photo in staged:
+                photo.delete()
+            first = case.photos.order_by("created_at", "id").first()
+            if first is not None and not case.photos.filter(is_primary=True).exists():
+                # The primary photo was removed: the oldest one left leads.
+                first.is_primary = True
+                first.save(update_fields=["is_primary"])
+    except STORAGE_ERRORS as error:
+        logger.exception("Correction by user %s failed: the media storage failed", getattr(by, "pk", None))
         raise SubmissionFailed from error
     return case

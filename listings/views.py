@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from staging.services import StagingFailed, stage_photos
+from staging.views import KeepPhotosOnErrorMixin
 
 from . import notifications
 from .filters import CaseFilter
@@ -36,7 +36,7 @@ class HomeView(TemplateView):
     template_name = "listings/home.html"
 
     def get_context_data(self, **kwargs):
-        cases = Case.objects.appealing().with_visible_photos().recently_updated()
+        cases = Case.objects.appealing().for_cards().recently_updated()
         return super().get_context_data(recently_updated_cases=cases[:HOME_RECENTLY_UPDATED_CASES], **kwargs)
 
 
@@ -54,7 +54,7 @@ class CaseListView(FilterView):
     context_object_name = "cases"
 
     def get_queryset(self):
-        return Case.objects.published().with_visible_photos()
+        return Case.objects.published().for_cards()
 
     def is_partial(self):
         return self.request.headers.get("X-Requested-With") == "fetch"
@@ -150,29 +150,12 @@ class ResourceListView(ListView):
         return Resource.objects.select_related("category")
 
 
-class SubmitCaseView(LoginRequiredMixin, FormView):
+class SubmitCaseView(LoginRequiredMixin, KeepPhotosOnErrorMixin, FormView):
     """A member's new case; photos that passed the checks are kept staged when the form has errors."""
 
     form_class = CaseSubmissionForm
     template_name = "listings/submit.html"
     success_url = reverse_lazy("accounts:submissions")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "member": self.request.user}
-
-    def form_invalid(self, form):
-        if form.accepted_photos:
-            try:
-                form.keep_staged(stage_photos(owner=self.request.user, photos=form.accepted_photos))
-            except StagingFailed:
-                form.add_error(
-                    None,
-                    ValidationError(
-                        _("We could not keep your photos just now; please choose them again."),
-                        code="staging_unavailable",
-                    ),
-                )
-        return super().form_invalid(form)
 
     def form_valid(self, form):
         try:
@@ -190,7 +173,8 @@ class SubmitCaseView(LoginRequiredMixin, FormView):
                     code="storage_unavailable",
                 ),
             )
-            return super().form_invalid(form)
+            # The storage itself failed: nothing is staged either, the member chooses the photos again.
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(
             self.request,
             _(

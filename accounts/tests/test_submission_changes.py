@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from listings import moderation
 from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
-from listings.tests.factories import CaseFactory, PhotoFactory
+from listings.tests.factories import CaseFactory, PhotoFactory, uploaded_jpeg
 from listings.tests.helpers import error_codes, submission_data
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,7 @@ class TestRejectionReason:
 class TestCorrect:
     def test_a_pending_case_is_corrected_and_audited(self, member_client, member):
         case = CaseFactory(submitted_by=member)
+        PhotoFactory(case=case)
 
         response = member_client.post(edit_url(case), submission_data(first_name="Adah"))
 
@@ -93,6 +94,7 @@ class TestCorrect:
 
     def test_a_bad_correction_changes_nothing(self, member_client, member):
         case = CaseFactory(submitted_by=member, first_name="Ada")
+        PhotoFactory(case=case)
         tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
 
         response = member_client.post(edit_url(case), submission_data(first_name="Bea", last_seen_date=tomorrow))
@@ -102,6 +104,44 @@ class TestCorrect:
         case.refresh_from_db()
         assert case.first_name == "Ada"
         assert not AuditEntry.objects.filter(case=case).exists()
+
+    def test_photos_are_removed_and_added_and_the_primary_moves(
+        self, member_client, member, django_capture_on_commit_callbacks
+    ):
+        case = CaseFactory(submitted_by=member)
+        primary = PhotoFactory(case=case, is_primary=True)
+        names = primary.stored_names()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = member_client.post(
+                edit_url(case), submission_data(remove_photos=[str(primary.key)], photos=[uploaded_jpeg("new.jpg")])
+            )
+
+        assert response.status_code == 302
+        (photo,) = case.photos.all()
+        assert photo.pk != primary.pk and photo.is_primary and photo.review_state == ReviewState.PENDING
+        assert not any(default_storage.exists(name) for name in names)
+        actions = set(AuditEntry.objects.filter(case=case).values_list("action", "field"))
+        assert {(AuditAction.DELETED, "photo"), (AuditAction.RESUBMITTED, "photo")} <= actions
+
+    def test_the_last_photo_cannot_be_removed(self, member_client, member):
+        case = CaseFactory(submitted_by=member)
+        photo = PhotoFactory(case=case)
+
+        response = member_client.post(edit_url(case), submission_data(remove_photos=[str(photo.key)]))
+
+        assert "required" in error_codes(response.context["form"], "photos")
+        assert case.photos.count() == 1
+
+    def test_another_cases_photo_cannot_be_removed(self, member_client, member):
+        case = CaseFactory(submitted_by=member)
+        PhotoFactory(case=case)
+        other = PhotoFactory()
+
+        response = member_client.post(edit_url(case), submission_data(remove_photos=[str(other.key)]))
+
+        assert "invalid_choice" in error_codes(response.context["form"], "remove_photos")
+        assert Photo.objects.filter(pk=other.pk).exists()
 
     def test_published_and_other_members_cases_cannot_be_corrected(self, member_client, member):
         published = CaseFactory(submitted_by=member, published=True)
@@ -159,3 +199,18 @@ class TestWithdraw:
 
         assert error.value.code == "not_submitter"
         assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_correction_with_an_error_keeps_the_new_photo_attached(member_client, member):
+    case = CaseFactory(submitted_by=member)
+    PhotoFactory(case=case)
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+
+    response = member_client.post(
+        edit_url(case), submission_data(last_seen_date=tomorrow, photos=[uploaded_jpeg("new.jpg")])
+    )
+
+    assert response.status_code == 200
+    (staged,) = member.staged_photos.all()
+    assert f'value="{staged.key}"' in response.content.decode()
+    assert case.photos.count() == 1

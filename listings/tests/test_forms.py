@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,6 +60,18 @@ def test_bad_tip_re_renders_the_tip_page_with_errors(client, published_case, dat
     html = response.content.decode()
     assert "Please check the form." in html and 'aria-invalid="true"' in html
     assert published_case.full_name in html  # still about the case
+    assert not Tip.objects.exists()
+
+
+def test_a_form_without_its_csrf_token_gets_the_sites_refusal_page(published_case, settings):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(tip_url(published_case), {"message": "I saw her."})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your form could not be sent" in html
+    assert f"· {settings.SITE_NAME}</title>" in html
     assert not Tip.objects.exists()
 
 

@@ -193,3 +193,15 @@ def test_page_cache_off_serves_every_page_fresh(client, case, settings):
     client.get(reverse("home"))
 
     assert HEADER not in client.get(reverse("home"))
+
+
+def test_a_rejected_photo_leaves_every_card_and_page(client, case, staff, django_capture_on_commit_callbacks):
+    photo = case.photos.get()
+    urls = {reverse("home"): photo.get_thumbnail_url(), reverse("listings:case_list"): photo.get_thumbnail_url()}
+    warm(client, urls)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.reject_photo(photo, by=staff)
+
+    for url, thumbnail in urls.items():
+        assert thumbnail not in client.get(url).content.decode(), url
