@@ -582,6 +582,7 @@ class AuditAction(models.TextChoices):
     TIP_FORWARDED = "tip_forwarded", _("Tip forwarded")
     TIP_CLOSED = "tip_closed", _("Tip closed")
     TIP_REOPENED = "tip_reopened", _("Tip reopened")
+    UPDATE_POSTED = "update_posted", _("Public update posted")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "accounts",
     "listings",
     "mailer",
+    "alerts",
     "pagecache",
     "staging",
     "fleet",
@@ -283,7 +285,13 @@ CELERY_TIMEZONE = "America/St_Johns"
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-mail": {"task": "mailer.tasks.requeue_stalled", "schedule": 600.0},
     "purge-mail-log": {"task": "mailer.tasks.purge_delivery_log", "schedule": 86400.0},
+    "alert-digests": {"task": "alerts.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    "purge-unconfirmed-alerts": {"task": "alerts.tasks.purge_unconfirmed", "schedule": 3600.0},
 }
+# Alerts: an address gets at most one confirmation request an hour; one never confirmed is deleted
+# after ALERTS_UNCONFIRMED_DAYS.
+ALERTS_CONFIRMATION_INTERVAL = env.int("ALERTS_CONFIRMATION_INTERVAL", default=3600)
+ALERTS_UNCONFIRMED_DAYS = env.int("ALERTS_UNCONFIRMED_DAYS", default=7)
 
 # Behind Nginx: trust the scheme it forwards.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -443,6 +451,7 @@ PAGE_CACHE_PRIVATE_MODELS = [
     "listings.contactmessage",
     "staging.stagedphoto",
     "mailer.delivery",
+    "alerts.subscription",
 ]
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.
@@ -461,6 +470,8 @@ RATELIMITS = {
     "accounts:signup": "10/h",
     "listings:submit": "20/h",
     "password_reset": "10/h",
+    "alerts:follow": "10/h",
+    "alerts:regions": "10/h",
     **env.dict("RATELIMITS", default={}),
 }
 
