@@ -102,6 +102,7 @@ lock: | $(BIN)/python
 	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 # Nginx + Gunicorn (deploy/) under wrk for 60 s at 64 connections; needs wrk, nginx, openssl.
+# LOADTEST_HOSTS=2: two web hosts and one behind a load balancer, side by side (also needs MariaDB and Redis).
 loadtest: venv
 	$(BIN)/python scripts/loadtest.py
 

@@ -64,10 +64,14 @@ def member(db):
     return UserFactory(username="mary", email="mary@example.org")
 
 
+def _signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def member_client(client, member):
-    client.force_login(member)
-    return client
+    return _signed_in(client, member)
 
 
 @pytest.fixture
@@ -83,8 +87,7 @@ def moderator(db):
 
 @pytest.fixture
 def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
+    return _signed_in(client, moderator)
 
 
 @pytest.fixture

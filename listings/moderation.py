@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications
+from . import events, notifications
 from .models import AuditAction, AuditEntry, Case, CaseStatus, Photo, ReviewState, Tip, TipState
 
 
@@ -246,7 +246,8 @@ def _set_review_state(case, move, *, by, note, email_submitter=False, reason="")
         locked.review_state = move.to
         locked.reviewed_by = by
         locked.reviewed_at = now
-        if move.to == ReviewState.PUBLISHED and locked.published_at is None:
+        first_publication = move.to == ReviewState.PUBLISHED and locked.published_at is None
+        if first_publication:
             locked.published_at = now
         if move.to == ReviewState.WITHDRAWN:
             # Kept on restore: a found case staff restored is not withdrawn again by withdraw_found.
@@ -270,6 +271,11 @@ def _set_review_state(case, move, *, by, note, email_submitter=False, reason="")
         _settle_pending_photos(locked, move.to, by=by)
         if email_submitter:
             notifications.review_decided(locked, key=f"review_decided:{entry.pk}")
+        # Demo data is fictional: nobody is alerted about it.
+        if first_publication and not locked.is_demo:
+            events.case_first_published.send(sender=Case, case=locked)
+        if move.to == ReviewState.WITHDRAWN and not locked.is_demo:
+            events.case_withdrawn.send(sender=Case, case=locked, entry=entry)
     _refresh(case, locked)
     return case
 
@@ -382,7 +388,11 @@ def _set_case_status(case, move, *, by, note):
         # The date found starts the retention period after which withdraw_found takes the case down.
         locked.found_at = timezone.now() if move.to == CaseStatus.FOUND else None
         locked.save(update_fields=["case_status", "found_at", "updated_at"])
-        record(locked, action=move.audit, by=by, field=move.field, from_value=old_status, to_value=move.to, note=note)
+        entry = record(
+            locked, action=move.audit, by=by, field=move.field, from_value=old_status, to_value=move.to, note=note
+        )
+        if move.to == CaseStatus.FOUND and not locked.is_demo:
+            events.case_found.send(sender=Case, case=locked, entry=entry)
     _refresh(case, locked)
     return case
 

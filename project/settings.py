@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "accounts",
     "listings",
     "mailer",
+    "alerts",
     "pagecache",
     "staging",
     "fleet",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -266,6 +269,8 @@ EMAIL_LOG_RETENTION_DAYS = env.int("EMAIL_LOG_RETENTION_DAYS", default=90)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_IGNORE_RESULT = True
+# The worker logs through the site's LOGGING (JSON lines) instead of replacing the root handler with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="lostinnl")
 # A task is acknowledged once it has run, so a worker killed mid-task leaves it to another worker.
 CELERY_TASK_ACKS_LATE = True
@@ -280,7 +285,13 @@ CELERY_TIMEZONE = "America/St_Johns"
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-mail": {"task": "mailer.tasks.requeue_stalled", "schedule": 600.0},
     "purge-mail-log": {"task": "mailer.tasks.purge_delivery_log", "schedule": 86400.0},
+    "alert-digests": {"task": "alerts.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    "purge-unconfirmed-alerts": {"task": "alerts.tasks.purge_unconfirmed", "schedule": 3600.0},
 }
+# Alerts: an address gets at most one confirmation request an hour; one never confirmed is deleted
+# after ALERTS_UNCONFIRMED_DAYS.
+ALERTS_CONFIRMATION_INTERVAL = env.int("ALERTS_CONFIRMATION_INTERVAL", default=3600)
+ALERTS_UNCONFIRMED_DAYS = env.int("ALERTS_UNCONFIRMED_DAYS", default=7)
 
 # Behind Nginx: trust the scheme it forwards.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -295,20 +306,45 @@ LISTINGS_PAGE_SIZE = 24
 # Only `make bench` turns this on: /bench/bare/ answers "ok", its yardstick for the pages.
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
+# Logs: JSON lines on standard error (systemd appends them to /var/log/lostinnl/app.log, which the
+# CloudWatch agent ships), UTC timestamps and a request id (project/observability.py). A server
+# error is also e-mailed to ADMINS, and sent to Sentry when SENTRY_DSN is set.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "project.observability.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "project.observability.JsonLines"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Django's own loggers reach the root's JSON handler; their errors (a 500 in django.request)
+        # also go to ADMINS. Django's default plain-text console handler is replaced.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
+
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from .observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+    )
 
 # Security. One switch, HTTPS, turns on everything that needs TLS in front of the
 # site: it is off for `make run` on http://127.0.0.1:8000 (log-in works there over
@@ -415,6 +451,7 @@ PAGE_CACHE_PRIVATE_MODELS = [
     "listings.contactmessage",
     "staging.stagedphoto",
     "mailer.delivery",
+    "alerts.subscription",
 ]
 
 # Client addresses: only a request from one of these may name the client in X-Forwarded-For.
@@ -433,6 +470,8 @@ RATELIMITS = {
     "accounts:signup": "10/h",
     "listings:submit": "20/h",
     "password_reset": "10/h",
+    "alerts:follow": "10/h",
+    "alerts:regions": "10/h",
     **env.dict("RATELIMITS", default={}),
 }
 

@@ -99,13 +99,13 @@ def moderate_with_note(modeladmin, request, queryset, *, move, extra_context=Non
     return TemplateResponse(request, "admin/listings/moderation_confirmation.html", context)
 
 
-def moderation_actions(moves):
-    """One admin action per move of the table, named after its moderation function."""
-    return [_moderation_action(move) for move in moves.values()]
+def moderation_actions(moves, *, permission="moderate"):
+    """One admin action per move, named after its moderation function, for staff with `permission`."""
+    return [_moderation_action(move, permission) for move in moves]
 
 
-def _moderation_action(move):
-    @admin.action(permissions=["moderate"], description=move.description)
+def _moderation_action(move, permission):
+    @admin.action(permissions=[permission], description=move.description)
     def action(modeladmin, request, queryset):
         return moderate_with_note(modeladmin, request, queryset, move=move)
 

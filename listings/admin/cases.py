@@ -123,7 +123,7 @@ class CaseAdmin(ModerationActionsMixin, admin.ModelAdmin):
         ),
     ]
     inlines = [PhotoInline, AuditEntryInline]
-    actions = moderation_actions(moderation.CASE_MOVES)
+    actions = moderation_actions(moderation.CASE_MOVES.values())
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(photo_count=Count("photos", distinct=True))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import moderation
 from ..models import ContactMessage, Tip, TipState
-from .actions import moderate_with_note
+from .actions import moderation_actions
 
 
 class InboxAdmin(admin.ModelAdmin):
@@ -76,15 +76,6 @@ class TipMoveForm(forms.ModelForm):
             getattr(moderation, data["move"])(self.instance, by=by, note=data["note"])
 
 
-def _tip_action(move):
-    @admin.action(permissions=["change"], description=move.description)
-    def action(modeladmin, request, queryset):
-        return moderate_with_note(modeladmin, request, queryset, move=move)
-
-    action.__name__ = move.name
-    return action
-
-
 @admin.register(Tip)
 class TipAdmin(InboxAdmin):
     form = TipMoveForm
@@ -94,7 +85,9 @@ class TipAdmin(InboxAdmin):
     search_fields = ["message", "name", "email", "phone", "case__first_name", "case__last_name"]
     list_select_related = ["case"]
     # Forwarding needs an agency: that move is made on the tip's own page.
-    actions = [_tip_action(moderation.TIP_MOVES[name]) for name in ("mark_tip_read", "close_tip", "reopen_tip")]
+    actions = moderation_actions(
+        [moderation.TIP_MOVES[name] for name in ("mark_tip_read", "close_tip", "reopen_tip")], permission="change"
+    )
     readonly_fields = [
         "case",
         "created_at",

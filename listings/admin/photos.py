@@ -67,7 +67,7 @@ class PhotoAdmin(ModerationActionsMixin, admin.ModelAdmin):
         "created_at",
     ]
     readonly_fields = ["large_preview", "case", "review_state", "width", "height", "created_at"]
-    actions = moderation_actions(moderation.PHOTO_MOVES)
+    actions = moderation_actions(moderation.PHOTO_MOVES.values())
 
     def has_add_permission(self, request):
         return False

@@ -58,3 +58,10 @@ def fail_storage_after(monkeypatch, saves, error):
 
     monkeypatch.setattr(FileSystemStorage, "_save", save)
     return calls
+
+
+def stored_bytes(photo):
+    """The bytes kept on the media storage for a photo: the full image, then the thumbnail."""
+    for field in (photo.image, photo.thumbnail):
+        with field.open("rb") as stored:
+            yield stored.read()

@@ -18,6 +18,7 @@ from listings.forms import CaseSubmissionForm
 from listings.models import Case, Photo
 from listings.submissions import SubmissionFailed, submit_case
 from listings.tests.factories import CaseFactory, PhotoFactory, jpeg_bytes, uploaded_jpeg
+from listings.tests.helpers import submission_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +30,6 @@ def jpeg_with_gps(name="gps.jpg"):
     data = jpeg_bytes(size=(320, 240), exif=exif.tobytes())
     assert b"Camera Maker" in data
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
-
-
-def submission_data(**overrides):
-    data = {
-        "first_name": "Zoë",
-        "last_name": "O'Brien",
-        "age_at_disappearance": "27",
-        "sex": "female",
-        "last_seen_date": "2025-11-02",
-        "last_seen_place": "Signal Hill, St. John's",
-        "region": "avalon",
-        "circumstances": "Went for a walk on the trail and did not come back.",
-    }
-    return data | overrides
 
 
 def fetch(url):

@@ -17,7 +17,7 @@ from PIL import Image
 
 from listings.models import AuditEntry, Case, Photo
 from listings.tests.factories import jpeg_bytes
-from listings.tests.helpers import submission_data
+from listings.tests.helpers import stored_bytes, submission_data
 
 
 def _png_chunk(kind, data):
@@ -163,9 +163,7 @@ def test_a_zip_polyglot_is_re_encoded_so_the_payload_is_gone(member_client, tmp_
 
     assert response.status_code == 302
     photo = Photo.objects.get()
-    for field in (photo.image, photo.thumbnail):
-        with field.open("rb") as stored:
-            data = stored.read()
+    for data in stored_bytes(photo):
         assert b"PK\x03\x04" not in data and b"payload.js" not in data
         assert data.startswith(b"\xff\xd8") and data.rstrip(b"\x00").endswith(b"\xff\xd9")
 
@@ -224,12 +222,6 @@ def webp_with_metadata():
     return buffer.getvalue()
 
 
-def _stored_bytes(photo):
-    for field in (photo.image, photo.thumbnail):
-        with field.open("rb") as stored:
-            yield stored.read()
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "make"),
@@ -249,7 +241,7 @@ def test_stored_photos_hold_pixels_only(member_client, name, make):
     response = _submit(member_client, name, upload)
 
     assert response.status_code == 302, response.context["form"].errors
-    for data in _stored_bytes(Photo.objects.get()):
+    for data in stored_bytes(Photo.objects.get()):
         for marker in MARKERS:
             assert marker not in data
         assert b"ICC_PROFILE" not in data and b"http://ns.adobe.com/xap" not in data and b"Exif" not in data
@@ -270,7 +262,7 @@ def test_a_long_image_comment_is_dropped_not_a_server_error(member_client, name,
     response = _submit(member_client, name, make())
 
     assert response.status_code == 302
-    for data in _stored_bytes(Photo.objects.get()):
+    for data in stored_bytes(Photo.objects.get()):
         assert b"MARKER-COMMENT" not in data
 
 
@@ -283,7 +275,7 @@ def test_the_exif_orientation_is_applied_to_the_pixels(member_client):
 
     assert response.status_code == 302
     photo = Photo.objects.get()
-    full, thumbnail = (Image.open(io.BytesIO(data)) for data in _stored_bytes(photo))
+    full, thumbnail = (Image.open(io.BytesIO(data)) for data in stored_bytes(photo))
     assert full.size == (80, 160) and thumbnail.size == (80, 160)
 
 

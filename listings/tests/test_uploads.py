@@ -11,7 +11,7 @@ from PIL import Image
 
 from listings.models import AuditAction, AuditEntry, Case, Photo, ReviewState
 from listings.tests.factories import jpeg_bytes, uploaded_jpeg
-from listings.tests.helpers import error_codes, fail_storage_after, submission_data
+from listings.tests.helpers import error_codes, fail_storage_after, stored_bytes, submission_data
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,7 @@ def test_gps_exif_is_stripped_from_stored_photos(member_client):
 
     assert response.status_code == 302
     photo = Photo.objects.get()
-    for field in (photo.image, photo.thumbnail):
-        with field.open("rb") as stored:
-            data = stored.read()
+    for data in stored_bytes(photo):
         assert b"Exif" not in data and b"PhoneMaker" not in data
         image = Image.open(io.BytesIO(data))
         assert image.format == "JPEG"
