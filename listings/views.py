@@ -175,6 +175,7 @@ class SubmitCaseView(LoginRequiredMixin, KeepPhotosOnErrorMixin, FormView):
             )
             # The storage itself failed: nothing is staged either, the member chooses the photos again.
             return self.render_to_response(self.get_context_data(form=form))
+        notifications.case_submitted(case)
         messages.success(
             self.request,
             _(

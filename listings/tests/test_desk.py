@@ -5,18 +5,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from listings.models import ReviewState, TipState
-from listings.roles import ensure_moderators_group
 from listings.tests.factories import CaseFactory, ContactMessageFactory, PhotoFactory, TipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator_client(client):
-    moderator = StaffFactory()
-    moderator.groups.add(ensure_moderators_group()[0])
-    client.force_login(moderator)
-    return client
 
 
 def test_admin_home_counts_the_waiting_work_with_links(moderator_client):

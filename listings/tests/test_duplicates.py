@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import StaffFactory, UserFactory
+from accounts.tests.factories import StaffFactory
 from listings.duplicates import name_key, possible_duplicates, similar_names
 from listings.models import Case
 from listings.roles import ensure_moderators_group
@@ -20,12 +20,6 @@ TODAY = datetime.date.today()
 @pytest.fixture(autouse=True)
 def _window(settings):
     settings.DUPLICATE_WINDOW_DAYS = 90
-
-
-@pytest.fixture
-def member_client(client):
-    client.force_login(UserFactory())
-    return client
 
 
 def test_name_key_sets_aside_case_accents_and_punctuation():

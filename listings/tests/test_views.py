@@ -17,18 +17,24 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "url_name",
+    ("url_name", "shows_the_case"),
     [
-        "home",
-        "listings:case_list",
-        "listings:resources",
-        "listings:contact",
-        "listings:feed",
-        "listings:sitemap",
+        ("home", True),
+        ("listings:case_list", True),
+        ("listings:resources", False),
+        ("listings:contact", False),
+        ("listings:feed", True),
+        ("listings:sitemap", True),
     ],
 )
-def test_public_page_renders_for_visitor(client, published_case, url_name):
-    assert client.get(reverse(url_name)).status_code == 200
+def test_public_page_renders_for_visitor(client, published_case, url_name, shows_the_case):
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert (published_case.get_absolute_url() in content) is shows_the_case
+    if response["Content-Type"].startswith("text/html"):
+        assert "<main" in content and "</html>" in content
 
 
 def test_case_page_renders_for_visitor(client, published_case):
@@ -147,10 +153,12 @@ def test_invalid_filter_shows_form_error_not_server_error(client, params):
 
 
 def test_garbled_page_number_shows_a_page(client):
-    CaseFactory(published=True)
+    case = CaseFactory(published=True)
 
     for page in ["abc", "999", "-1"]:
-        assert client.get(reverse("listings:case_list"), {"page": page}).status_code == 200
+        response = client.get(reverse("listings:case_list"), {"page": page})
+        assert response.status_code == 200
+        assert list(response.context["cases"]) == [case], page
 
 
 def test_pagination_keeps_filters(client, settings):
@@ -240,9 +248,13 @@ def test_photo_view_serves_published_photo(client, published_case):
 
 
 def test_photo_view_rejects_unknown_size(client, published_case):
-    url = f"/photos/{published_case.primary_photo.key}/huge/"
+    photo = published_case.primary_photo
+    url = reverse("listings:photo", kwargs={"key": photo.key, "size": "full"}).replace("/full/", "/huge/")
 
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")  # the site's 404 page, never image bytes
 
 
 def test_resources_are_grouped_by_category_in_order(client):
