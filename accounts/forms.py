@@ -12,6 +12,7 @@ from mailer import outbox
 from project.forms import HoneypotMixin
 
 from .models import User
+from .usernames import looks_like_an_existing_username, scripts
 
 
 class SignUpForm(HoneypotMixin, UserCreationForm):
@@ -52,6 +53,23 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
             self.fields[name].required = False
             self.fields[name].help_text = _("Optional. Seen only by the moderators.")
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+    def clean_username(self):
+        username = super().clean_username()
+        if username is None:  # Django's check found the same username, whatever its case, and said so
+            return username
+        if len(scripts(username)) > 1:
+            raise ValidationError(
+                _("Please write your username in one alphabet: it mixes letters from %(scripts)s."),
+                code="mixed_scripts",
+                params={"scripts": ", ".join(sorted(script.title() for script in scripts(username)))},
+            )
+        if looks_like_an_existing_username(username, User.objects.values_list("username", flat=True).iterator()):
+            raise ValidationError(
+                _("This username is too close to one that is already taken. Please choose another."),
+                code="confusable_username",
+            )
+        return username
 
     def clean_language(self):
         return self.cleaned_data["language"] or get_language()

@@ -143,15 +143,10 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(case_visibility(user))
 
     def search(self, text):
-        """Every word must match a name, nickname or the last-seen place."""
-        for word in text.split()[:8]:
-            self = self.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(nickname__icontains=word)
-                | Q(last_seen_place__icontains=word)
-            )
-        return self
+        """Every word must match a name, nickname, the last-seen place or the region (listings/search.py)."""
+        from .search import search
+
+        return search(self, text)
 
     def for_cards(self):
         """What a case card shows (includes/case_card.html) and its public photos; the long texts stay behind."""
@@ -251,7 +246,15 @@ class Case(models.Model):
             # The listing's order (-published_at, -id) read straight from the index, no filesort;
             # the region filter, the one most used, the same. EXPLAIN output: README.
             models.Index(fields=["review_state", "-published_at", "-id"], name="case_state_published_idx"),
-            models.Index(fields=["review_state", "-updated_at"], name="case_state_updated_idx"),
+            # Home (open appeals, most recently updated first) and the default listing (open appeals,
+            # newest first), each read in its order from an index and stopped after one page.
+            models.Index(fields=["review_state", "case_status", "-updated_at", "-id"], name="case_appeal_updated_idx"),
+            models.Index(
+                fields=["review_state", "case_status", "-published_at", "-id"], name="case_appeal_published_idx"
+            ),
+            models.Index(
+                fields=["review_state", "case_status", "region", "-published_at", "-id"], name="case_appeal_region_idx"
+            ),
             models.Index(fields=["review_state", "region", "-published_at", "-id"], name="case_state_region_idx"),
             models.Index(fields=["review_state", "case_status"], name="case_state_status_idx"),
             models.Index(fields=["review_state", "last_seen_date"], name="case_state_seen_idx"),
@@ -510,6 +513,28 @@ class Tip(models.Model):
             "case": self.case,
             "date": f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else "",
         }
+
+
+class CaseSearchToken(models.Model):
+    """One word a case is found by, normalised (listings/search.py); rewritten whenever the case is saved."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "case"], name="search_token_idx")]
+
+    def __str__(self):
+        return self.token
+
+
+class SearchName(models.Model):
+    """A distinct normalised name of some case: where a query word with a typo finds the name it meant."""
+
+    name = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.name
 
 
 class ResourceCategory(models.Model):

@@ -1,11 +1,22 @@
-"""Keep the media storage in step with the database: a deleted photo takes its files with it."""
+"""Keep what hangs off a case in step: a deleted photo takes its files with it; a saved case its search words."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from . import search
 from .media import delete_stored_files
-from .models import Photo
+from .models import Case, Photo
+
+# The fields a case is found by: a save that names none of them leaves its search rows alone.
+SEARCHED_FIELDS = {"first_name", "last_name", "nickname", "last_seen_place", "region"}
+
+
+@receiver(post_save, sender=Case, dispatch_uid="listings.index_case_for_search")
+def index_case_for_search(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or (update_fields is not None and not SEARCHED_FIELDS & set(update_fields)):
+        return
+    search.index_cases([instance])
 
 
 @receiver(post_delete, sender=Photo, dispatch_uid="listings.delete_photo_files")

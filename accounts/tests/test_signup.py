@@ -161,3 +161,40 @@ class TestSignUpForm:
 
         assert not form.is_valid()
         assert form.has_error("email", code="duplicate_email")
+
+
+class TestUsernamesThatPassForSomeoneElse:
+    @pytest.mark.parametrize(
+        "username",
+        ["moder\u0430tor", "\u0440aypal", "adm\u0456n", "\u03bfperator"],  # Cyrillic а, р, і; Greek ο
+    )
+    def test_a_username_mixing_alphabets_is_refused(self, client, username):
+        response = client.post(reverse("accounts:signup"), signup_data(username=username))
+
+        assert response.status_code == 200
+        assert error_codes(response.context["form"], "username") == ["mixed_scripts"]
+        assert not User.objects.filter(username=username).exists()
+
+    @pytest.mark.parametrize("username", ["Moderat0r", "mödérator", "moderatoR", "m0derat0r", "ｍｏｄｅｒａｔｏｒ"])  # noqa: RUF001
+    def test_a_username_that_looks_like_an_existing_one_is_refused(self, client, username):
+        UserFactory(username="moderator")
+
+        response = client.post(reverse("accounts:signup"), signup_data(username=username))
+
+        assert response.status_code == 200
+        assert set(error_codes(response.context["form"], "username")) & {"confusable_username", "unique"}
+        assert User.objects.count() == 1
+
+    def test_one_and_l_and_i_read_as_the_same_letter(self, client):
+        UserFactory(username="admin1")
+
+        response = client.post(reverse("accounts:signup"), signup_data(username="AdminI"))
+
+        assert error_codes(response.context["form"], "username") == ["confusable_username"]
+
+    @pytest.mark.parametrize("username", ["Zoë", "Дмитрий", "李华", "sean.obrien", "mary_walsh2"])
+    def test_a_username_in_one_alphabet_is_accepted(self, client, username):
+        response = client.post(reverse("accounts:signup"), signup_data(username=username))
+
+        assert response.status_code == 302
+        assert User.objects.filter(username=username).exists()

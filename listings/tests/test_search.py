@@ -1,0 +1,96 @@
+"""Search forgives punctuation, accents, region names and one typo, and ranks exact matches first."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from listings.models import Case, Region
+from listings.search import normalise
+from listings.tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text):
+    return list(Case.objects.published().search(text).values_list("last_name", flat=True))
+
+
+@pytest.fixture
+def cases():
+    CaseFactory(
+        published=True, first_name="Maren", last_name="Quillfeather", last_seen_place="Water Street, St. John's"
+    )
+    CaseFactory(published=True, first_name="Zoë", last_name="Brûlé", last_seen_place="Gander", region=Region.CENTRAL)
+    CaseFactory(
+        published=True,
+        first_name="Marigold",
+        last_name="Snowbunting",
+        nickname="Goldie",
+        last_seen_place="Wabush",
+        region=Region.LABRADOR,
+    )
+
+
+def test_words_are_normalised():
+    assert normalise("St. John’s, ZOË  o'Brien-Smith") == ["st", "johns", "zoe", "obrien", "smith"]
+
+
+@pytest.mark.parametrize("text", ["St Johns", "st. john's", "ST JOHN’S"])
+def test_punctuation_and_apostrophes_are_ignored(cases, text):
+    assert found(text) == ["Quillfeather"]
+
+
+@pytest.mark.parametrize("text", ["Zoe", "zoë brule", "BRULE"])
+def test_accents_are_ignored(cases, text):
+    assert found(text) == ["Brûlé"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("labrador", "Snowbunting"), ("avalon", "Quillfeather")])
+def test_region_names_find_the_cases_in_that_region(cases, text, expected):
+    assert found(text) == [expected]
+
+
+def test_nickname_finds_the_case(cases):
+    assert found("goldie") == ["Snowbunting"]
+
+
+@pytest.mark.parametrize("text", ["Snowbuntng", "snowbuntimg", "snowbutning", "Snowbuntingg", "Marigld"])
+def test_one_typo_in_a_name_of_five_letters_or_more_still_finds_it(cases, text):
+    assert found(text) == ["Snowbunting"]
+
+
+@pytest.mark.parametrize("text", ["Snwbuntng", "mren", "zzzz"])
+def test_two_typos_or_a_short_word_with_a_typo_find_nothing(cases, text):
+    assert found(text) == []
+
+
+def test_every_word_must_match(cases):
+    assert found("quillfeather gander") == []
+    assert found("marigold labrador") == ["Snowbunting"]
+
+
+def test_exact_matches_come_before_near_ones():
+    today = datetime.datetime.now(datetime.UTC)
+    CaseFactory(published=True, last_name="Martin", published_at=today - datetime.timedelta(days=3))
+    CaseFactory(published=True, last_name="Marten", published_at=today)
+
+    assert found("martin") == ["Martin", "Marten"]
+    assert found("marten") == ["Marten", "Martin"]
+
+
+def test_an_edited_name_is_found_by_its_new_spelling(cases):
+    case = Case.objects.get(last_name="Quillfeather")
+    case.last_name = "Featherquill"
+    case.save()
+
+    assert found("featherquill") == ["Featherquill"]
+    assert found("quillfeather") == []
+
+
+def test_listing_search_forgives_and_never_shows_unpublished_cases(client, cases):
+    CaseFactory(last_name="Snowbunting", first_name="Hidden")
+
+    html = client.get(reverse("listings:case_list"), {"q": "snowbuntng"}).content.decode()
+
+    assert "Marigold Snowbunting" in html and "Hidden" not in html
