@@ -29,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "listings",
+    "appeals",
     "mailer",
     "alerts",
     "pagecache",
@@ -287,7 +288,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-mail-log": {"task": "mailer.tasks.purge_delivery_log", "schedule": 86400.0},
     "alert-digests": {"task": "alerts.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
     "purge-unconfirmed-alerts": {"task": "alerts.tasks.purge_unconfirmed", "schedule": 3600.0},
+    "moderation-digest": {"task": "listings.tasks.send_moderation_digest", "schedule": crontab(hour=8, minute=0)},
 }
+# Moderators are told of new submissions one e-mail each ("each") or in a daily digest ("digest").
+MODERATION_EMAIL = env.str("MODERATION_EMAIL", default="each")
 # Alerts: an address gets at most one confirmation request an hour; one never confirmed is deleted
 # after ALERTS_UNCONFIRMED_DAYS.
 ALERTS_CONFIRMATION_INTERVAL = env.int("ALERTS_CONFIRMATION_INTERVAL", default=3600)
