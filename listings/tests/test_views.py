@@ -298,11 +298,12 @@ def test_unknown_page_uses_the_site_404_template(client):
     assert "We could not find that page" in response.content.decode()
 
 
-def test_500_template_renders_without_a_request():
-    html = get_template("500.html").render()
+def test_500_template_renders_without_a_request(settings):
+    html = get_template("500.html").render({"site_title": settings.SITE_NAME})
 
     assert "Something went wrong" in html
     assert "/static/css/site.css" in html
+    assert f"<span>{settings.SITE_NAME}</span>" in html
 
 
 def test_navigation_for_members_has_a_logout_form(client, published_case):
