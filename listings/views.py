@@ -98,7 +98,8 @@ class CaseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             photos=self.object.visible_photos,
-            share_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
+            # From SITE_URL, like the share card and the poster's QR code: the same for every visitor.
+            share_url=f"{settings.SITE_URL}{self.object.get_absolute_url()}",
             **kwargs,
         )
 

@@ -220,7 +220,7 @@ def test_case_page_shows_description_police_contact_and_share_links(client, publ
     assert "165 cm" in html and "60 kg" in html and "Brown" in html and "Black" in html
     assert published_case.police_file_number in html
     assert 'href="tel:709-729-8000"' in html
-    assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver%2Flistings%2F" in html
+    assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F127.0.0.1%3A8000%2Flistings%2F" in html
     assert "https://twitter.com/intent/tweet?url=" in html
     assert 'href="mailto:?subject=' in html
     assert 'alt="Marion at the harbour, 2025"' in html
