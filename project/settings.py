@@ -312,6 +312,8 @@ EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Where the site is reached from outside; used for links in e-mails sent outside a request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LISTINGS_PAGE_SIZE = 24
+# A listing shows at most this many pages and counts no further (listings/pagination.py).
+LISTINGS_MAX_PAGES = env.int("LISTINGS_MAX_PAGES", default=100)
 # Only `make bench` turns this on: /bench/bare/ answers "ok", its yardstick for the pages.
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
