@@ -25,15 +25,21 @@ class NewestCasesFeed(Feed):
         return Case.objects.appealing().order_by("-published_at", "-id")[:FEED_SIZE]
 
     def item_title(self, case):
-        return f"{case.get_case_status_display()}: {case.full_name}"
+        return _("%(status)s: %(name)s") % {"status": case.get_case_status_display(), "name": case.full_name}
 
     def item_description(self, case):
         """Plain text. Readers render <description> as HTML once the XML is read, so the text is
         HTML-escaped here and the feed writer escapes it again for the XML."""
         seen = date_format(case.last_seen_date, "DATE_FORMAT")
         return escape(
-            f"{case.full_name}, {case.age_at_disappearance}, was last seen on {seen} at "
-            f"{case.last_seen_place} ({case.get_region_display()})."
+            _("%(name)s, %(age)s, was last seen on %(date)s at %(place)s (%(region)s).")
+            % {
+                "name": case.full_name,
+                "age": case.age_at_disappearance,
+                "date": seen,
+                "place": case.last_seen_place,
+                "region": case.get_region_display(),
+            }
         )
 
     def item_pubdate(self, case):

@@ -411,7 +411,9 @@ def _set_photo_state(photo, move, *, by, note):
         old_state = locked.review_state
         if not move.allowed_for(locked):
             raise ValidationError(
-                _("This photo is already %(state)s."), code="unchanged_state", params={"state": move.to}
+                _("This photo is already %(state)s."),
+                code="unchanged_state",
+                params={"state": locked.get_review_state_display().lower()},
             )
         if move.to == ReviewState.PUBLISHED and locked.case.review_state == ReviewState.REJECTED:
             # A rejected case stays private as a whole; publish the case first.

@@ -1,4 +1,5 @@
-"""E-mails about cases: a submitter hears when review decides, managers hear when a tip or message arrives.
+"""E-mails about cases: a submitter gets a receipt and hears when review decides; moderators hear of each
+new submission (or a daily digest, `MODERATION_EMAIL`); managers hear when a tip or message arrives.
 
 Each is written in its reader's language: a member's is the one on their account, a manager's the one on the
 staff account with that address (English for an address no account has). Links lead to that language's pages.
@@ -19,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from mailer import outbox
 
-from .models import ReviewState
+from .models import Case, ReviewState
+from .roles import MODERATORS_GROUP
 
 
 def absolute(path):
@@ -108,3 +110,80 @@ def contact_received(message):
         )
 
     _tell_managers(kind="contact_received", key=f"contact_received:{message.pk}", reply_to=message.email, write=write)
+
+
+def moderators_by_language():
+    """Active members of the Moderators group with an address, by their language; else the managers."""
+    moderators = (
+        get_user_model()
+        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", "language")
+        .distinct()
+    )
+    groups = defaultdict(list)
+    for address, language in moderators:
+        groups[language].append(address)
+    return groups or managers_by_language()
+
+
+def _tell_moderators(*, kind, key, write):
+    for language, addresses in moderators_by_language().items():
+        with translation.override(language):
+            subject, body = write()
+            outbox.queue(
+                kind=kind,
+                key=f"{key}:{language}",
+                to=sorted(addresses),
+                from_email=settings.SERVER_EMAIL,
+                subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+                body=body,
+            )
+
+
+def case_submitted(case):
+    """A receipt for the member who submitted `case`; a notice to the moderators unless they take a digest."""
+    member = case.submitted_by
+    if member is not None and member.email:
+        with translation.override(member.language):
+            context = {
+                "member": member,
+                "case": case,
+                "submissions_url": absolute(reverse("accounts:submissions")),
+                "site_title": settings.SITE_NAME,
+            }
+            outbox.queue(
+                kind="submission_receipt",
+                key=f"submission_receipt:{case.pk}",
+                to=[member.email],
+                subject=_("We received the case of %(name)s") % {"name": case.full_name},
+                body=render_to_string("listings/email/submission_receipt.txt", context),
+            )
+    if settings.MODERATION_EMAIL != "each":
+        return
+
+    def write():
+        return (
+            _("New case to review: %(region)s") % {"region": case.get_region_display()},
+            _("A new case is waiting for review:\n%(url)s\n")
+            % {"url": absolute(reverse("admin:listings_case_change", args=[case.pk]))},
+        )
+
+    _tell_moderators(kind="submission_notice", key=f"submission_notice:{case.pk}", write=write)
+
+
+def moderation_digest(*, now):
+    """One e-mail listing the cases waiting for review, when `MODERATION_EMAIL` is "digest" and any wait."""
+    pending = list(Case.objects.pending().order_by("created_at"))
+    if settings.MODERATION_EMAIL != "digest" or not pending:
+        return False
+    links = "".join(f"- {absolute(reverse('admin:listings_case_change', args=[case.pk]))}\n" for case in pending)
+
+    def write():
+        return (
+            _("%(count)d case(s) waiting for review") % {"count": len(pending)},
+            _("Cases waiting for review, oldest first:") + "\n" + links,
+        )
+
+    _tell_moderators(kind="moderation_digest", key=f"moderation_digest:{now:%Y-%m-%d}", write=write)
+    return True

@@ -273,3 +273,10 @@ def test_staff_notices_are_in_each_managers_language(django_capture_on_commit_ca
     assert set(by_recipients) == {("anne@example.org",), ("bob@example.org", "desk@example.org")}
     assert "Formulaire de contact" in by_recipients[("anne@example.org",)].subject
     assert "Contact form" in by_recipients[("bob@example.org", "desk@example.org")].subject
+
+
+def test_the_admin_offers_the_same_page_in_the_other_language(admin_client):
+    english = admin_client.get("/admin/listings/resource/")
+
+    assert 'href="/fr/admin/listings/resource/" lang="fr-CA"' in english.text
+    assert 'href="/admin/listings/resource/" lang="en-CA"' in admin_client.get("/fr/admin/listings/resource/").text

@@ -8,6 +8,7 @@ bulk actions confirm with a note like the case moderation actions.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -158,9 +159,19 @@ class ContactMessageAdmin(InboxAdmin):
     @admin.action(permissions=["change"], description=_("Mark selected as handled"))
     def mark_handled(self, request, queryset):
         count = queryset.update(handled=True)
-        self.message_user(request, gettext("Marked %(count)d as handled.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("Marked %(count)d %(items)s as handled.")
+            % {"count": count, "items": model_ngettext(queryset, count)},
+            messages.SUCCESS,
+        )
 
     @admin.action(permissions=["change"], description=_("Mark selected as not handled"))
     def mark_unhandled(self, request, queryset):
         count = queryset.update(handled=False)
-        self.message_user(request, gettext("Marked %(count)d as not handled.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("Marked %(count)d %(items)s as not handled.")
+            % {"count": count, "items": model_ngettext(queryset, count)},
+            messages.SUCCESS,
+        )

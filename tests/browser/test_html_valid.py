@@ -71,6 +71,26 @@ def render_everything(client, pages):
     sent = {"name": "Sam", "email": "sam@example.org", "subject": "Hello", "message": "A question."}
     pages.add("contact sent", client.post("/contact/", sent, follow=True))
 
+    # The same pages in French (/fr/), with their form errors.
+    for label, path in [
+        ("home", "/"),
+        ("listings", "/listings/"),
+        ("listings filtered", "/listings/?region=avalon&age_min=10"),
+        ("case missing", published.get_absolute_url()),
+        ("case found", found.get_absolute_url()),
+        ("resources", "/resources/"),
+        ("contact", "/contact/"),
+        ("login", "/accounts/login/"),
+        ("signup", "/accounts/signup/"),
+    ]:
+        pages.add(f"{label} in French", client.get(f"/fr{path}"))
+    pages.add("not found in French", client.get("/fr/listings/no-such-case/"), status=404)
+    pages.add("tip errors in French", client.post(f"/fr{tip_url}", {"message": "short", "email": "not-an-address"}))
+    pages.add(
+        "signup errors in French",
+        client.post("/fr/accounts/signup/", {"username": "x", "email": "bad", "password1": "a", "password2": "b"}),
+    )
+
     # Log-in, sign-up, password reset.
     pages.add("login", client.get("/accounts/login/"))
     pages.add("login errors", client.post("/accounts/login/", {"username": "nobody", "password": "wrong"}))
@@ -120,6 +140,7 @@ def render_everything(client, pages):
     member.save()
     client.force_login(member)
     pages.add("submissions", client.get("/accounts/submissions/"))
+    pages.add("language of e-mails", client.get("/accounts/language/"))
     pages.add("submit", client.get("/submit/"))
     pages.add("submit errors", client.post("/submit/", {"first_name": "Only", "age_at_disappearance": "-3"}))
     submission = {

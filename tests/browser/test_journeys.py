@@ -163,7 +163,7 @@ def test_newcomer_signs_up_and_submits_a_case_nobody_else_sees(new_tab, site, de
     assert case.photos.count() == 2
 
     # Its submitter sees it, with the banner...
-    card.get_by_role("link", name="Ottilie Harbourglass").click()
+    card.get_by_role("link", name="Ottilie Harbourglass", exact=True).click()
     page.wait_for_url(site(case.get_absolute_url()))
     tab.audit()
     assert "Pending review" in page.locator(".banner--review").inner_text()

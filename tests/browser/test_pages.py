@@ -87,6 +87,34 @@ def test_public_pages(new_tab, site, device):
     assert tab.page.locator("h1").inner_text()
 
 
+def test_french_pages(new_tab, site):
+    """The public pages again under /fr/ (at one width: the layout is the same, the words are longer)."""
+    tab = new_tab("desktop")
+    for path in public_paths():
+        tab.visit(site(f"/fr{path}"))
+        assert tab.page.locator("html").get_attribute("lang") == "fr-CA", path
+        assert_navigation_usable(tab)
+        assert not small_targets(tab.page), f"/fr{path}: {small_targets(tab.page)}"
+
+
+def test_the_language_switch_keeps_the_visitor_on_the_same_page(new_tab, site, device):
+    tab = new_tab(device)
+    case = Case.objects.published().filter(case_status="missing").first()
+    tab.visit(site(f"{case.get_absolute_url()}?from=share"))
+    name = tab.page.locator("h1").inner_text()
+
+    tab.page.get_by_role("link", name="Français").click()
+    tab.page.wait_for_url(site(f"/fr{case.get_absolute_url()}?from=share"))
+    assert tab.page.locator("html").get_attribute("lang") == "fr-CA"
+    assert tab.page.locator("h1").inner_text() == name
+    assert tab.page.get_by_role("heading", name="Transmettre des renseignements").is_visible()
+
+    tab.page.get_by_role("link", name="English").click()
+    tab.page.wait_for_url(site(f"{case.get_absolute_url()}?from=share"))
+    assert tab.page.locator("html").get_attribute("lang") == "en-CA"
+    tab.audit()
+
+
 def test_member_pages(new_tab, site, device):
     tab = new_tab(device)
     log_in(tab, site, *MEMBER)
