@@ -50,25 +50,33 @@ def _signs_urls(storage):
     return hasattr(storage, "bucket_name")
 
 
-def photo_response(photo, size):
-    field = photo.image if size == "full" else photo.thumbnail
-    if not field.name:
-        raise Http404(_("This photo has no stored file."))
-    storage = field.storage
+def stored_file_response(storage, name, content_type, *, public, filename=None):
+    """A stored private file for a request the caller's privacy rule has already let through.
+
+    On S3, a redirect to a URL signed for AWS_QUERYSTRING_EXPIRE seconds; otherwise the bytes.
+    """
     if _signs_urls(storage):
-        response = HttpResponseRedirect(storage.url(field.name))
+        response = HttpResponseRedirect(storage.url(name))
         # The redirect must not outlive the signature it carries.
         lifetime = max(0, int(getattr(storage, "querystring_expire", 300)) // 2)
     else:
         try:
-            response = FileResponse(field.open("rb"), content_type="image/jpeg")
+            response = FileResponse(storage.open(name, "rb"), content_type=content_type, filename=filename)
         except FileNotFoundError:
-            raise Http404(_("This photo's file is missing.")) from None
+            raise Http404(_("This file is missing.")) from None
         lifetime = 300
-    if photo.is_public:
+    if public:
         patch_cache_control(response, public=True, max_age=lifetime)
     else:
         patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def photo_response(photo, size):
+    field = photo.image if size == "full" else photo.thumbnail
+    if not field.name:
+        raise Http404(_("This photo has no stored file."))
+    response = stored_file_response(field.storage, field.name, "image/jpeg", public=photo.is_public)
     if not photo.case.is_appealing:
         # A found person's photos stay on their case page, out of search engines.
         response.headers["X-Robots-Tag"] = "noindex"

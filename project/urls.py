@@ -34,6 +34,7 @@ urlpatterns = [
     *i18n_patterns(
         path("", HomeView.as_view(), name="home"),
         path("", include("listings.urls")),
+        path("", include("appeals.urls")),
         path("", include("alerts.urls")),
         path("accounts/", include("accounts.urls")),
         path(

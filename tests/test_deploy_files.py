@@ -355,6 +355,19 @@ def test_instance_policy_file_matches_the_cloudformation_role():
         assert sorted(statement["Action"]) == sorted(in_stack[sid]["Action"]), sid
 
 
+def test_fleet_policy_file_matches_the_cloudformation_policy():
+    policy = _cloudformation()["Resources"]["FleetInstancePolicy"]["Properties"]["PolicyDocument"]
+    in_stack = _statements_by_sid(policy["Statement"])
+    in_file = _statements_by_sid(json.loads((DEPLOY / "aws" / "iam-fleet-policy.json").read_text())["Statement"])
+
+    assert in_stack.keys() == in_file.keys()
+    for sid, statement in in_file.items():
+        assert sorted(statement["Action"]) == sorted(in_stack[sid]["Action"]), sid
+    # The hosts read the password only KMS-encrypted, never the clear SecureString.
+    readable = in_file["ReadLostInNLParameters"]["Resource"]
+    assert not any(name.endswith("/lostinnl/database-password") for name in readable)
+
+
 def test_instance_policy_is_least_privilege():
     policy = json.loads((DEPLOY / "aws" / "iam-instance-policy.json").read_text())
 

@@ -220,7 +220,7 @@ def test_case_page_shows_description_police_contact_and_share_links(client, publ
     assert "165 cm" in html and "60 kg" in html and "Brown" in html and "Black" in html
     assert published_case.police_file_number in html
     assert 'href="tel:709-729-8000"' in html
-    assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver%2Flistings%2F" in html
+    assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F127.0.0.1%3A8000%2Flistings%2F" in html
     assert "https://twitter.com/intent/tweet?url=" in html
     assert 'href="mailto:?subject=' in html
     assert 'alt="Marion at the harbour, 2025"' in html
@@ -298,11 +298,12 @@ def test_unknown_page_uses_the_site_404_template(client):
     assert "We could not find that page" in response.content.decode()
 
 
-def test_500_template_renders_without_a_request():
-    html = get_template("500.html").render()
+def test_500_template_renders_without_a_request(settings):
+    html = get_template("500.html").render({"site_title": settings.SITE_NAME})
 
     assert "Something went wrong" in html
     assert "/static/css/site.css" in html
+    assert f"<span>{settings.SITE_NAME}</span>" in html
 
 
 def test_navigation_for_members_has_a_logout_form(client, published_case):
@@ -320,3 +321,15 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.ico"
     assert finders.find("img/favicon.ico")
+
+
+def test_listing_counts_and_pages_no_further_than_its_page_cap(client, settings):
+    settings.LISTINGS_MAX_PAGES = 1
+    CaseFactory.create_batch(settings.LISTINGS_PAGE_SIZE + 1, published=True)
+
+    response = client.get(reverse("listings:case_list"), {"page": 2})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1  # beyond the cap: its last page
+    assert f"More than {settings.LISTINGS_PAGE_SIZE} cases found; narrow the search" in html
