@@ -321,3 +321,15 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.ico"
     assert finders.find("img/favicon.ico")
+
+
+def test_listing_counts_and_pages_no_further_than_its_page_cap(client, settings):
+    settings.LISTINGS_MAX_PAGES = 1
+    CaseFactory.create_batch(settings.LISTINGS_PAGE_SIZE + 1, published=True)
+
+    response = client.get(reverse("listings:case_list"), {"page": 2})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1  # beyond the cap: its last page
+    assert f"More than {settings.LISTINGS_PAGE_SIZE} cases found; narrow the search" in html
