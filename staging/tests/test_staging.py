@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 TOMORROW = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def stored_files(prefix):
     root = Path(default_storage.location) / prefix
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
