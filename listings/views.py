@@ -27,6 +27,7 @@ from .filters import CaseFilter
 from .forms import CaseSubmissionForm, ContactForm, TipForm
 from .media import photo_response
 from .models import Case, Photo, Resource
+from .pagination import CappedPaginator
 from .submissions import SubmissionFailed, submit_case
 
 HOME_RECENTLY_UPDATED_CASES = 6
@@ -64,7 +65,9 @@ class CaseListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         # An out-of-range or garbled page number shows the nearest page rather than an error.
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        paginator = CappedPaginator(
+            queryset, page_size, max_pages=settings.LISTINGS_MAX_PAGES, allow_empty_first_page=True
+        )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 

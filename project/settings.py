@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "accounts",
     "listings",
     "appeals",
+    "pages",
     "mailer",
     "alerts",
     "pagecache",
@@ -289,7 +290,12 @@ CELERY_BEAT_SCHEDULE = {
     "alert-digests": {"task": "alerts.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
     "purge-unconfirmed-alerts": {"task": "alerts.tasks.purge_unconfirmed", "schedule": 3600.0},
     "moderation-digest": {"task": "listings.tasks.send_moderation_digest", "schedule": crontab(hour=8, minute=0)},
+    "queue-metrics": {"task": "mailer.tasks.publish_queue_metrics", "schedule": 60.0},
 }
+# On AWS: publish the task queue's depth and the age of the oldest unsent e-mail to CloudWatch every
+# minute (the stack's QueuedEmailAlarm watches them). The instance role may put metrics in LostInNL.
+CLOUDWATCH_METRICS = env.bool("CLOUDWATCH_METRICS", default=False)
+AWS_CLOUDWATCH_ENDPOINT_URL = env("AWS_CLOUDWATCH_ENDPOINT_URL", default="")
 # Moderators are told of new submissions one e-mail each ("each") or in a daily digest ("digest").
 MODERATION_EMAIL = env.str("MODERATION_EMAIL", default="each")
 # Alerts: an address gets at most one confirmation request an hour; one never confirmed is deleted
@@ -307,6 +313,8 @@ EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Where the site is reached from outside; used for links in e-mails sent outside a request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LISTINGS_PAGE_SIZE = 24
+# A listing shows at most this many pages and counts no further (listings/pagination.py).
+LISTINGS_MAX_PAGES = env.int("LISTINGS_MAX_PAGES", default=100)
 # Only `make bench` turns this on: /bench/bare/ answers "ok", its yardstick for the pages.
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 

@@ -167,6 +167,8 @@ SITE_URL=https://$DOMAIN
 CACHE_URL=$cache_url
 # The task queue for e-mail and background jobs (lostinnl-worker, lostinnl-beat), on the same Redis.
 CELERY_BROKER_URL=$broker_url
+# The worker reports the queue's health to CloudWatch for the stack's QueuedEmailAlarm.
+CLOUDWATCH_METRICS=true
 # true on the hosts of the scaled topology: start-up refuses any state kept on one host.
 MULTI_HOST=$multi_host
 DATABASE_URL=$database_url

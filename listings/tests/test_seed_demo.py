@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from listings.management.commands.seed_demo import load_demo_data
 from listings.models import AuditAction, AuditEntry, Case, CaseStatus, Photo, Region, Resource, ReviewState, Sex
 from listings.roles import MODERATORS_GROUP
-from pagecache.pages import bump_content_version
+from pagecache.pages import bump_content_version, content_version
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,21 @@ def test_seed_demo_sends_no_review_e_mails(django_capture_on_commit_callbacks, m
     assert Case.objects.published().exists()
     assert all(callback is bump_content_version for callback in callbacks)  # the page cache's, nothing else
     assert mailoutbox == []
+
+
+def test_seed_demo_scale_adds_searchable_fictional_cases_and_empties_the_page_cache():
+    before = content_version()
+
+    call_command("seed_demo", "--scale", "30", stdout=StringIO())
+
+    cases = Case.objects.filter(is_demo=True)
+    assert cases.count() == 30 and len(set(cases.values_list("slug", flat=True))) == 30
+    assert cases.published().exists() and not cases.filter(submitted_by__isnull=False).exists()
+    one = cases.published().first()
+    assert one in Case.objects.published().search(one.last_name)
+    assert content_version() != before
+
+
+def test_seed_demo_scale_needs_a_positive_number():
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--scale", "0")

@@ -298,11 +298,12 @@ def test_unknown_page_uses_the_site_404_template(client):
     assert "We could not find that page" in response.content.decode()
 
 
-def test_500_template_renders_without_a_request():
-    html = get_template("500.html").render()
+def test_500_template_renders_without_a_request(settings):
+    html = get_template("500.html").render({"site_title": settings.SITE_NAME})
 
     assert "Something went wrong" in html
     assert "/static/css/site.css" in html
+    assert f"<span>{settings.SITE_NAME}</span>" in html
 
 
 def test_navigation_for_members_has_a_logout_form(client, published_case):
@@ -320,3 +321,15 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.ico"
     assert finders.find("img/favicon.ico")
+
+
+def test_listing_counts_and_pages_no_further_than_its_page_cap(client, settings):
+    settings.LISTINGS_MAX_PAGES = 1
+    CaseFactory.create_batch(settings.LISTINGS_PAGE_SIZE + 1, published=True)
+
+    response = client.get(reverse("listings:case_list"), {"page": 2})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1  # beyond the cap: its last page
+    assert f"More than {settings.LISTINGS_PAGE_SIZE} cases found; narrow the search" in html

@@ -14,10 +14,13 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from listings import moderation
+from listings.demo_scale import seed_scale
 from listings.images import process_photo
 from listings.models import Case, Resource, ResourceCategory
 from listings.roles import ensure_moderators_group
 from listings.submissions import submit_case
+from pages.models import Page
+from pages.seed import ensure_pages
 
 MODERATOR_USERNAME = "moderator"
 MEMBER_USERNAME = "demo-member"
@@ -120,16 +123,28 @@ class Command(BaseCommand):
             help="Delete every demo case (is_demo) with its photos and stored files, then stop.",
         )
         parser.add_argument(
+            "--scale",
+            type=int,
+            metavar="N",
+            help="Only add N generated fictional cases (no photos, no accounts), to measure the site at scale.",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="With --clear: only report what would be deleted.",
         )
 
-    def handle(self, *args, reset_password, clear, dry_run, **options):
+    def handle(self, *args, reset_password, clear, dry_run, scale=None, **options):
         if dry_run and not clear:
             raise CommandError("--dry-run only applies to --clear.")
         if clear:
             self.clear(dry_run=dry_run)
+            return
+        if scale is not None:
+            if scale < 1:
+                raise CommandError("--scale needs a number of cases, 1 or more.")
+            created = seed_scale(scale, progress=lambda done: self.stdout.write(f"{done} / {scale}"))
+            self.stdout.write(self.style.SUCCESS(f"{created} generated demo cases added."))
             return
         group, _, _, _ = ensure_moderators_group()
         moderator = self.demo_account(
@@ -141,11 +156,13 @@ class Command(BaseCommand):
         data = load_demo_data()
         created_resources = self.seed_resources(data["resource_categories"])
         created_cases = self.seed_cases(data["people"], moderator=moderator, member=member)
+        # The about and privacy pages are real, not demo: the migration makes them, this restores a deleted one.
+        created_pages = ensure_pages(Page)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created_cases} new case(s) "
                 f"({Case.objects.filter(is_demo=True).count()} demo cases in all), "
-                f"{created_resources} new resource(s)."
+                f"{created_resources} new resource(s), {created_pages} new page(s)."
             )
         )
 
