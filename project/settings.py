@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "accounts",
     "listings",
     "appeals",
+    "pages",
     "mailer",
     "alerts",
     "pagecache",
