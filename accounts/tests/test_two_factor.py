@@ -32,7 +32,9 @@ def _current_code(user):
 
 
 def _log_in(client, user, code=""):
-    return client.post("/admin/login/?next=/admin/", {"username": user.username, "password": PASSWORD, "otp_token": code})
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": user.username, "password": PASSWORD, "otp_token": code}
+    )
 
 
 def test_with_https_a_password_alone_does_not_open_the_admin(client, settings, moderator):
@@ -99,7 +101,6 @@ def test_enrolment_prints_the_key_and_ten_recovery_codes_and_replaces_the_old_on
 def test_only_staff_can_be_enrolled():
     with pytest.raises(CommandError, match="not staff"):
         _enrol(UserFactory())
-
 
 
 def test_with_https_the_log_in_page_asks_for_the_code(client, settings):
