@@ -46,6 +46,12 @@ def _fresh_cache(tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password per user; the default hasher would make user-heavy tests slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request leaves its language active in the thread (LocaleMiddleware): each test starts in English."""
     from django.conf import settings

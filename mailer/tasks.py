@@ -4,11 +4,14 @@ import logging
 import smtplib
 from datetime import timedelta
 
+import boto3
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from project.health import waiting_tasks
 
 from .models import Delivery, DeliveryStatus
 
@@ -68,3 +71,24 @@ def purge_delivery_log():
     cutoff = timezone.now() - timedelta(days=settings.EMAIL_LOG_RETENTION_DAYS)
     deleted, _ = Delivery.objects.filter(status=DeliveryStatus.SENT, sent_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task
+def publish_queue_metrics():
+    """Send the task queue's health to CloudWatch (namespace LostInNL), where an alarm watches it.
+
+    `QueuedEmailOldestAge` is how long the oldest e-mail not yet sent has waited: it grows when the
+    worker, the broker or the mail server is down. Beat queues this task every minute and a worker
+    runs it, so if no worker runs, no data arrives, which the alarm also treats as a failure.
+    """
+    if not settings.CLOUDWATCH_METRICS:
+        return None
+    oldest = Delivery.objects.filter(status=DeliveryStatus.QUEUED).order_by("created_at").first()
+    age = (timezone.now() - oldest.created_at).total_seconds() if oldest else 0.0
+    metrics = [
+        {"MetricName": "QueuedEmailOldestAge", "Value": age, "Unit": "Seconds"},
+        {"MetricName": "TaskQueueDepth", "Value": float(waiting_tasks()), "Unit": "Count"},
+    ]
+    client = boto3.client("cloudwatch", endpoint_url=settings.AWS_CLOUDWATCH_ENDPOINT_URL or None)
+    client.put_metric_data(Namespace="LostInNL", MetricData=metrics)
+    return {metric["MetricName"]: metric["Value"] for metric in metrics}

@@ -81,23 +81,32 @@ def check_media_storage(storage=None):
     return Check("media storage", True, f"{where}: write, read and delete")
 
 
+def waiting_tasks():
+    """Tasks waiting in the site's queue on the broker (0 when tasks run in the web process)."""
+    from project.celery import app
+
+    if app.conf.task_always_eager:
+        return 0
+    with app.connection_for_read() as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+        # Declaring the queue the worker consumes is harmless and answers its length on every transport.
+        queue = app.conf.task_default_queue
+        return connection.default_channel.queue_declare(queue, durable=True, auto_delete=False).message_count
+
+
 def check_broker():
     """Connect to the task queue's broker and count the messages waiting in the site's queue."""
     from project.celery import app
 
     if app.conf.task_always_eager:
         return Check("task queue", True, "no broker configured: tasks run in the web process")
-    queue = app.conf.task_default_queue
-    connection = app.connection_for_read()
+    where = app.connection_for_read().as_uri()
     try:
-        with connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
-            # Declaring the queue the worker consumes is harmless and answers its length on every transport.
-            waiting = connection.default_channel.queue_declare(queue, durable=True, auto_delete=False).message_count
+        waiting = waiting_tasks()
     except Exception as error:
         logger.warning("Health check: broker unreachable: %s", error)
-        return Check("task queue", False, f"{connection.as_uri()}: {_reason(error)}")
-    return Check("task queue", True, f"{connection.as_uri()}: {waiting} waiting in {queue}")
+        return Check("task queue", False, f"{where}: {_reason(error)}")
+    return Check("task queue", True, f"{where}: {waiting} waiting in {app.conf.task_default_queue}")
 
 
 @never_cache

@@ -1,7 +1,7 @@
 """The languages a page is offered in: each one's address for the language switch and the hreflang links."""
 
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
@@ -16,7 +16,11 @@ def page_in(request, language):
     except Resolver404:
         match = None
     with translation.override(language):
-        url = reverse(match.view_name, args=match.args, kwargs=match.kwargs) if match else reverse("home")
+        try:
+            url = reverse(match.view_name, args=match.args, kwargs=match.kwargs) if match else reverse("home")
+        except NoReverseMatch:  # a view Django routes by pattern alone (no name): its own page has no twin
+            match = None
+            url = reverse("home")
     query = request.META.get("QUERY_STRING", "")
     return f"{url}?{query}" if match and query else url
 

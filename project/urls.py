@@ -35,6 +35,7 @@ urlpatterns = [
         path("", HomeView.as_view(), name="home"),
         path("", include("listings.urls")),
         path("", include("appeals.urls")),
+        path("", include("pages.urls")),
         path("", include("alerts.urls")),
         path("accounts/", include("accounts.urls")),
         path(

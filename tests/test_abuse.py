@@ -17,11 +17,6 @@ from project.ratelimit import Rate, client_ip, hit
 PASSWORD = "correct-horse-battery-staple"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- the rate-limit module ------------------------------------------------------------------------
 
 

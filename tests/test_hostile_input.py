@@ -108,7 +108,6 @@ def _form_data(fields):
 @pytest.fixture
 def no_limits(settings):
     settings.RATELIMIT_ENABLED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.mark.django_db

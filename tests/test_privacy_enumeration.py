@@ -25,7 +25,6 @@ TIP_TEXT = "Private tip: she is staying with her cousin at 12 Hidden Lane"
 
 @pytest.fixture(autouse=True)
 def _settings(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.RATELIMIT_ENABLED = False
 
 

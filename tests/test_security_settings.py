@@ -150,7 +150,6 @@ def _inline_code(html):
 
 @pytest.mark.django_db
 def test_admin_works_under_the_csp(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     staff = StaffFactory(is_superuser=True)
     login_page = client.get(reverse("admin:login"))
     assert login_page.status_code == 200
@@ -183,7 +182,6 @@ def test_public_pages_have_nothing_inline(client, path):
 def test_log_in_works_over_plain_http_in_the_local_profile(client, settings):
     """`make run` serves http://127.0.0.1:8000 with DEBUG off: cookies must not require TLS there."""
     assert settings.SESSION_COOKIE_SECURE is False and settings.SECURE_SSL_REDIRECT is False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = UserFactory(password="correct-horse-battery")
     response = client.post(
         reverse("login"), {"username": user.username, "password": "correct-horse-battery"}, secure=False
@@ -199,7 +197,6 @@ def test_log_in_works_over_plain_http_in_the_local_profile(client, settings):
 @pytest.mark.django_db
 def test_secure_cookies_when_https_is_on(client, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = UserFactory(password="correct-horse-battery")
     client.get(reverse("login"), secure=True)
     response = client.post(

@@ -15,11 +15,6 @@ from listings.tests.helpers import error_codes, submission_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def edit_url(case):
     return reverse("accounts:submission_edit", kwargs={"slug": case.slug})
 

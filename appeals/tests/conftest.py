@@ -9,11 +9,6 @@ from listings.tests.factories import CaseFactory, PhotoFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "https://lostinnl.example"
 

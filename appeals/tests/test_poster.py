@@ -155,7 +155,7 @@ def test_french_poster_is_in_french_with_the_french_address(client, appeal, tmp_
     path.write_bytes(b"".join(response.streaming_content))
 
     text = pdf_text(path)
-    assert "PORTÉ DISPARU" in text
+    assert "PERSONNE DISPARUE" in text
     assert "Numéro de dossier : RNC-2026-04417" in text
     with translation.override("fr"):
         french_url = appeal.get_absolute_url()

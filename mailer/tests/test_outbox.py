@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from mailer import outbox
 from mailer.models import Delivery, DeliveryStatus
-from mailer.tasks import deliver, purge_delivery_log, requeue_stalled, send_once
+from mailer.tasks import deliver, publish_queue_metrics, purge_delivery_log, requeue_stalled, send_once
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,25 @@ def test_admin_lists_the_log_without_bodies_and_sends_failed_messages_again(clie
     (message,) = mail.outbox
     assert message.body == "Secret reset link"
     assert Delivery.objects.get(pk=failed.pk).status == DeliveryStatus.SENT
+
+
+def test_queue_metrics_reach_cloudwatch(settings, aws_env):
+    import boto3
+
+    settings.CLOUDWATCH_METRICS = True
+    settings.AWS_CLOUDWATCH_ENDPOINT_URL = aws_env
+    waiting = queue(subject="Still waiting")
+    Delivery.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+
+    published = publish_queue_metrics.delay().get()
+
+    assert published["QueuedEmailOldestAge"] >= 1200 and published["TaskQueueDepth"] == 0
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=aws_env)
+    names = {metric["MetricName"] for metric in cloudwatch.list_metrics(Namespace="LostInNL")["Metrics"]}
+    assert {"QueuedEmailOldestAge", "TaskQueueDepth"} <= names
+
+
+def test_queue_metrics_are_off_unless_asked_for(settings):
+    settings.CLOUDWATCH_METRICS = False
+
+    assert publish_queue_metrics.delay().get() is None

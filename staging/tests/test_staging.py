@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 TOMORROW = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def stored_files(prefix):
     root = Path(default_storage.location) / prefix
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
@@ -161,3 +156,21 @@ def test_expired_photos_are_not_offered_and_are_purged_with_their_files(
 def test_purge_refuses_a_nonsense_age():
     with pytest.raises(CommandError, match="at least 1 hour"):
         call_command("purge_staged_photos", "--older-than", "0")
+
+
+def test_another_members_staged_photo_answers_exactly_as_one_that_never_existed(member_client, client):
+    post_with_a_date_error(member_client, [uploaded_jpeg("one.jpg")])
+    photo = StagedPhoto.objects.get()
+    client.force_login(UserFactory())
+
+    missing_url = reverse("staging:photo", kwargs={"key": "00000000-0000-4000-8000-000000000000"})
+    existing = client.get(photo.get_thumbnail_url())
+    missing = client.get(missing_url)
+
+    def normalised(response, url):
+        # The page names its own address (the language switch) and carries a fresh CSRF token and nonce.
+        html = response.content.decode().replace(url, "URL")
+        return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"', r'\1=""', html)
+
+    assert existing.status_code == missing.status_code == 404
+    assert normalised(existing, photo.get_thumbnail_url()) == normalised(missing, missing_url)

@@ -97,8 +97,7 @@ def vnu_jar():
 
 @pytest.fixture(autouse=True)
 def _browser_settings(settings):
-    # Fast hashing for the accounts the tests make; the e-mail outbox stays in memory.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The e-mail outbox stays in memory.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -38,13 +38,13 @@ class Command(BaseCommand):
         }
         baseline = self._time(client, reverse("healthz"), rounds)
         self.stdout.write(f"case {case.slug}, {rounds} requests each, median (min–max) in ms")
-        self.stdout.write(f"{'/healthz':<18} {self._format(baseline)}")
+        self.stdout.write(f"{'/healthz':<22} {self._format(baseline)}")
         for label, url in urls.items():
             cold = self._time(client, url, rounds, before=lambda: discard_all(case))
             cached = self._time(client, url, rounds)
             ratio = statistics.median(cached) / statistics.median(baseline)
-            self.stdout.write(f"{label + ' cold':<18} {self._format(cold)}")
-            self.stdout.write(f"{label + ' cached':<18} {self._format(cached)}  ({ratio:.1f} × /healthz)")
+            self.stdout.write(f"{label + ' cold':<22} {self._format(cold)}")
+            self.stdout.write(f"{label + ' cached':<22} {self._format(cached)}  ({ratio:.1f} × /healthz)")
 
     def _time(self, client, url, rounds, before=None):
         times = []
@@ -53,7 +53,8 @@ class Command(BaseCommand):
                 before()
             start = time.perf_counter()
             response = client.get(url)
-            b"".join(getattr(response, "streaming_content", [response.content]))
+            if response.streaming:
+                b"".join(response.streaming_content)
             times.append((time.perf_counter() - start) * 1000)
             if response.status_code != 200:
                 raise CommandError(f"{url} answered {response.status_code}")

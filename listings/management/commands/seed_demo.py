@@ -19,6 +19,8 @@ from listings.images import process_photo
 from listings.models import Case, Resource, ResourceCategory
 from listings.roles import ensure_moderators_group
 from listings.submissions import submit_case
+from pages.models import Page
+from pages.seed import ensure_pages
 
 MODERATOR_USERNAME = "moderator"
 MEMBER_USERNAME = "demo-member"
@@ -154,11 +156,13 @@ class Command(BaseCommand):
         data = load_demo_data()
         created_resources = self.seed_resources(data["resource_categories"])
         created_cases = self.seed_cases(data["people"], moderator=moderator, member=member)
+        # The about and privacy pages are real, not demo: the migration makes them, this restores a deleted one.
+        created_pages = ensure_pages(Page)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created_cases} new case(s) "
                 f"({Case.objects.filter(is_demo=True).count()} demo cases in all), "
-                f"{created_resources} new resource(s)."
+                f"{created_resources} new resource(s), {created_pages} new page(s)."
             )
         )
 
@@ -173,6 +177,7 @@ class Command(BaseCommand):
                 first_name=first_name,
                 last_name=username.replace("-", " ").title().replace(" ", ""),
                 is_staff=is_staff,
+                email_verified=True,
             )
         if created or reset_password:
             password = secrets.token_urlsafe(12)
