@@ -26,6 +26,8 @@ def public_paths():
         found.get_absolute_url(),
         "/resources/",
         "/contact/",
+        "/about/",
+        "/privacy/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password_reset/",
