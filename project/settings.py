@@ -154,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Days the link e-mailed at sign-up stays valid (accounts/signup.py).
+EMAIL_VERIFICATION_DAYS = env.int("EMAIL_VERIFICATION_DAYS", default=3)
 LOGIN_REDIRECT_URL = "accounts:submissions"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -477,6 +479,7 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 # environment overrides single entries: "listings:case_tip=100/m,listings:contact=5/h".
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 RATELIMITS = {
+    "accounts:resend_verification": "5/h",
     "listings:case_tip": "10/h",
     "listings:contact": "10/h",
     "accounts:signup": "10/h",

@@ -234,6 +234,7 @@ def test_sign_up_keeps_the_language_of_the_page_and_the_member_can_change_it(cli
     member = get_user_model().objects.get(username="marie")
     assert member.language == "fr"
 
+    client.force_login(member)  # signing up no longer logs in: the address is confirmed first
     assert re.search(r'value="fr"[^>]*checked', client.get(language).text)
     client.post(language, {"language": "en"})
 

@@ -214,7 +214,8 @@ def fleet(tmp_path_factory, moto_server):
                 "shell",
                 "-c",
                 "from django.contrib.auth import get_user_model; User = get_user_model(); "
-                f"User.objects.create_user('member', 'member@example.org', {PASSWORD!r}); "
+                # A member whose address is verified, as one must be to submit a case.
+                f"User.objects.create_user('member', 'member@example.org', {PASSWORD!r}, email_verified=True); "
                 f"User.objects.create_user('lockme', 'lockme@example.org', {PASSWORD!r}); "
                 f"User.objects.create_superuser('moderator', 'moderator@example.org', {PASSWORD!r})",
             )
