@@ -12,23 +12,17 @@ from mailer import outbox
 from project.forms import HoneypotMixin
 
 from .models import User
-from .usernames import looks_like_an_existing_username, scripts
+from .usernames import scripts
 
 
 class SignUpForm(HoneypotMixin, UserCreationForm):
     """A new member: username, e-mail and password; names are optional.
 
     The e-mail address is unique whatever its case, so a password reset always
-    reaches exactly one account. Anyone can post it, so it carries the honeypot.
+    reaches exactly one account; but whether an address or a username is taken is
+    never said here, only e-mailed to the address (accounts/signup.py). Anyone can
+    post it, so it carries the honeypot.
     """
-
-    error_messages = {
-        **UserCreationForm.error_messages,
-        "duplicate_email": _(
-            "An account with this e-mail address already exists. "
-            "Log in, or reset your password if you have forgotten it."
-        ),
-    }
 
     field_order = ["username", "email", "language", "password1", "password2", "first_name", "last_name"]
 
@@ -55,30 +49,24 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
 
     def clean_username(self):
-        username = super().clean_username()
-        if username is None:  # Django's check found the same username, whatever its case, and said so
-            return username
+        # Not Django's check for a taken username: accounts/signup.py answers that by e-mail.
+        username = self.cleaned_data["username"]
         if len(scripts(username)) > 1:
             raise ValidationError(
                 _("Please write your username in one alphabet: it mixes letters from %(scripts)s."),
                 code="mixed_scripts",
                 params={"scripts": ", ".join(sorted(script.title() for script in scripts(username)))},
             )
-        if looks_like_an_existing_username(username, User.objects.values_list("username", flat=True).iterator()):
-            raise ValidationError(
-                _("This username is too close to one that is already taken. Please choose another."),
-                code="confusable_username",
-            )
         return username
+
+    def validate_unique(self):
+        """Taken usernames and addresses are found by accounts/signup.py, which tells only the mailbox."""
 
     def clean_language(self):
         return self.cleaned_data["language"] or get_language()
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(self.error_messages["duplicate_email"], code="duplicate_email")
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"].strip())
 
 
 class LanguageForm(forms.ModelForm):

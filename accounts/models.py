@@ -16,6 +16,8 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("The language of the e-mails the site sends you."),
     )
+    # Set when the member opens the link e-mailed at sign-up; until then they cannot submit a case.
+    email_verified = models.BooleanField(_("e-mail address verified"), default=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -1,19 +1,18 @@
 """Sign-up and a member's own submissions (list, correct, withdraw); Django's auth views handle the rest."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import RedirectURLMixin
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
-from django.urls import reverse_lazy
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import CreateView, DeleteView, ListView, UpdateView
+from django.views.generic import DeleteView, FormView, ListView, TemplateView, UpdateView
 
 from listings import moderation
 from listings.forms import CaseCorrectionForm
@@ -22,11 +21,12 @@ from listings.submissions import SubmissionFailed, correct_submission
 from staging.views import KeepPhotosOnErrorMixin
 
 from .forms import LanguageForm, SignUpForm
+from .signup import send_verification, sign_up, verified_user
 
 
 @method_decorator([sensitive_post_parameters("password1", "password2"), never_cache], name="dispatch")
-class SignUpView(RedirectURLMixin, CreateView):
-    """Create a member account, sign the new member in and send them on (to ?next= if safe)."""
+class SignUpView(RedirectURLMixin, FormView):
+    """Sign-up: the same answer for every valid form; what happened is e-mailed (accounts/signup.py)."""
 
     form_class = SignUpForm
     template_name = "accounts/signup.html"
@@ -41,20 +41,35 @@ class SignUpView(RedirectURLMixin, CreateView):
         return super().get_context_data(**kwargs, **{self.redirect_field_name: self.get_redirect_url()})
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.object = form.save()
-        except IntegrityError:
-            # Another sign-up took the same username or e-mail between validation and saving.
-            form.add_error(None, _("That username or e-mail address was just taken. Please try again."))
-            return self.form_invalid(form)
-        login(self.request, self.object)
-        messages.success(
-            self.request,
-            _("Welcome to %(site_name)s, %(username)s. Your account is ready.")
-            % {"site_name": settings.SITE_NAME, "username": self.object.username},
-        )
-        return HttpResponseRedirect(self.get_success_url())
+        sign_up(form)
+        return HttpResponseRedirect(reverse("accounts:signup_sent"))
+
+
+class SignUpSentView(TemplateView):
+    template_name = "accounts/signup_sent.html"
+
+
+class VerifyEmailView(View):
+    """The link from the sign-up e-mail: the address is proven, the member may submit cases."""
+
+    def get(self, request, token):
+        user = verified_user(token)
+        if user is None:
+            return render(request, "accounts/verify_email_failed.html", status=400)
+        messages.success(request, _("Thank you: your e-mail address is confirmed. You can now submit a case."))
+        if request.user.is_authenticated:
+            return HttpResponseRedirect(reverse("listings:submit"))
+        return HttpResponseRedirect(f"{reverse('login')}?next={reverse('listings:submit')}")
+
+
+class ResendVerificationView(LoginRequiredMixin, View):
+    """A signed-in member who has not confirmed their address asks for the link again."""
+
+    def post(self, request):
+        if not request.user.email_verified:
+            send_verification(request.user)
+        messages.success(request, _("We have sent the link again to %(email)s.") % {"email": request.user.email})
+        return HttpResponseRedirect(reverse("listings:submit"))
 
 
 class SubmissionsView(LoginRequiredMixin, ListView):

@@ -104,10 +104,9 @@ class Subscription(models.Model):
         return _("new cases in %(regions)s") % {"regions": names}
 
     def may_send_confirmation(self, now=None):
-        """At most one confirmation request per address and subscription an hour."""
-        now = now or timezone.now()
-        hour = timedelta(seconds=settings.ALERTS_CONFIRMATION_INTERVAL)
-        return self.confirmation_sent_at is None or self.confirmation_sent_at <= now - hour
+        """At most one confirmation request (or reminder) per address an hour, whatever it asks for."""
+        since = (now or timezone.now()) - timedelta(seconds=settings.ALERTS_CONFIRMATION_INTERVAL)
+        return not Subscription.objects.filter(email=self.email, confirmation_sent_at__gt=since).exists()
 
     def signed_token(self):
         return signing.Signer(salt=SIGNING_SALT).sign(self.token)

@@ -31,7 +31,7 @@ class PageSitemap(TranslatedSitemap):
     priority = 0.5
 
     def items(self):
-        return ["home", "listings:case_list", "listings:resources", "listings:contact"]
+        return ["home", "listings:case_list", "listings:resources", "listings:contact", "pages:about", "pages:privacy"]
 
     def location(self, name):
         return reverse(name)

@@ -7,7 +7,6 @@ the forms (listings/forms.py); storing a submission is `submit_case`.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -20,6 +19,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from accounts.mixins import VerifiedEmailRequiredMixin
 from staging.views import KeepPhotosOnErrorMixin
 
 from . import notifications
@@ -154,7 +154,7 @@ class ResourceListView(ListView):
         return Resource.objects.select_related("category")
 
 
-class SubmitCaseView(LoginRequiredMixin, KeepPhotosOnErrorMixin, FormView):
+class SubmitCaseView(VerifiedEmailRequiredMixin, KeepPhotosOnErrorMixin, FormView):
     """A member's new case; photos that passed the checks are kept staged when the form has errors."""
 
     form_class = CaseSubmissionForm

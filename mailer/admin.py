@@ -14,7 +14,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipient_list", "kind", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind", "created_at"]
     search_fields = ["subject", "recipients", "key"]
-    date_hierarchy = "created_at"
     # The body (a password reset link, a contact message) is never shown: the log says who, what and when.
     fields = ["key", "kind", "recipients", "subject", "status", "attempts", "last_error", "created_at", "sent_at"]
     readonly_fields = fields

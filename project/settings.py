@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "fleet",
     # Before the admin, whose forms it extends with one field per language (listings/translation.py).
     "modeltranslation",
-    "django.contrib.admin",
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): a second factor given at log-in (the admin asks when HTTPS is on).
+    "django_otp.middleware.OTPMiddleware",
     "project.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -154,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Days the link e-mailed at sign-up stays valid (accounts/signup.py).
+EMAIL_VERIFICATION_DAYS = env.int("EMAIL_VERIFICATION_DAYS", default=3)
 LOGIN_REDIRECT_URL = "accounts:submissions"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -363,6 +370,8 @@ if SENTRY_DSN:
 # plain HTTP) and MUST be true in production, where `manage.py check --deploy`
 # then reports nothing.
 HTTPS = env.bool("HTTPS", default=False)
+# The admin's second factor (accounts/admin_site.py): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "LostInNL"
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 # The load balancer's probe may speak plain HTTP to the host.
@@ -477,6 +486,7 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 # environment overrides single entries: "listings:case_tip=100/m,listings:contact=5/h".
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 RATELIMITS = {
+    "accounts:resend_verification": "5/h",
     "listings:case_tip": "10/h",
     "listings:contact": "10/h",
     "accounts:signup": "10/h",

@@ -502,12 +502,9 @@ def test_scaled_alarms_watch_hosts_errors_queue_and_database():
         if "MetricStat" in query
     }
     assert metrics == {"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"}
-    # Published by manage.py queue_metrics, which the worker's timer runs.
-    assert {alarms["QueueDepthAlarm"]["MetricName"], alarms["QueueAgeAlarm"]["MetricName"]} == {
-        "QueueDepth",
-        "QueueOldestAgeSeconds",
-    }
-    assert "manage.py queue_metrics" in (DEPLOY / "systemd" / "lostinnl-queue-metrics.service").read_text()
+    # Both published every minute by the worker (mailer.tasks.publish_queue_metrics).
+    assert alarms["QueueDepthAlarm"]["MetricName"] == "TaskQueueDepth"
+    assert alarms["QueuedEmailAlarm"]["MetricName"] == "QueuedEmailOldestAge"
     assert alarms["DatabaseCpuAlarm"]["MetricName"] == "CPUUtilization"
 
 

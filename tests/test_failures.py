@@ -244,7 +244,7 @@ def outage_site(tmp_path_factory):
             try:
                 if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # workers still booting
                 pass
             assert time.monotonic() < deadline, (tmp / "error.log").read_text()
             time.sleep(0.2)

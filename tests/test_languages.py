@@ -62,7 +62,7 @@ def test_the_switch_leads_to_the_same_page_in_the_other_language(client, case):
 
 def test_every_public_page_names_its_alternates_with_absolute_addresses(client, case, settings):
     settings.SITE_URL = "https://lostinnl.example"
-    for name in ("home", "listings:case_list", "listings:resources", "listings:contact", "login"):
+    for name in ("home", "listings:case_list", "listings:resources", "listings:contact", "pages:about", "login"):
         with translation.override("en"):
             english = reverse(name)
         with translation.override("fr"):
@@ -150,6 +150,8 @@ def french_pages(client, case):
             reverse("listings:case_tip", kwargs={"slug": case.slug}),
             reverse("listings:resources"),
             reverse("listings:contact"),
+            reverse("pages:about"),
+            reverse("pages:privacy"),
             reverse("login"),
             reverse("accounts:signup"),
             reverse("password_reset"),
@@ -232,6 +234,7 @@ def test_sign_up_keeps_the_language_of_the_page_and_the_member_can_change_it(cli
     member = get_user_model().objects.get(username="marie")
     assert member.language == "fr"
 
+    client.force_login(member)  # signing up no longer logs in: the address is confirmed first
     assert re.search(r'value="fr"[^>]*checked', client.get(language).text)
     client.post(language, {"language": "en"})
 

@@ -13,6 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Pat"
     last_name = factory.Sequence(lambda n: f"Member{n}")
     password = factory.django.Password("correct-horse-battery-staple")
+    email_verified = True
 
 
 class StaffFactory(UserFactory):

@@ -89,6 +89,14 @@ def test_at_most_one_confirmation_request_an_hour(post):
     assert len(mail.outbox) == 2
 
 
+def test_following_many_cases_still_sends_one_confirmation_an_hour_to_an_address(post):
+    for case in CaseFactory.create_batch(3, published=True):
+        post(reverse("alerts:follow", kwargs={"slug": case.slug}), {"email": "victim@example.org"})
+
+    assert Subscription.objects.count() == 3
+    assert len(mail.outbox) == 1
+
+
 def test_a_pending_request_cannot_change_a_confirmed_subscription(post, settings):
     settings.ALERTS_CONFIRMATION_INTERVAL = 0
     ask_for_regions(post, regions=["labrador"])

@@ -192,7 +192,6 @@ log "systemd units and the manage.py wrapper"
 install -m 0644 "$APP_DIR"/deploy/systemd/lostinnl.socket "$APP_DIR"/deploy/systemd/lostinnl.service \
     "$APP_DIR"/deploy/systemd/lostinnl-purge.service "$APP_DIR"/deploy/systemd/lostinnl-purge.timer \
     "$APP_DIR"/deploy/systemd/lostinnl-worker.service "$APP_DIR"/deploy/systemd/lostinnl-beat.service \
-    "$APP_DIR"/deploy/systemd/lostinnl-queue-metrics.service "$APP_DIR"/deploy/systemd/lostinnl-queue-metrics.timer \
     /etc/systemd/system/
 install -m 0755 "$APP_DIR/deploy/ec2/lostinnl-manage" /usr/local/bin/lostinnl-manage
 install -m 0644 "$APP_DIR/deploy/logrotate/lostinnl" /etc/logrotate.d/lostinnl
@@ -208,14 +207,14 @@ log "Services for ROLE=$ROLE"
 web_units=(lostinnl.socket lostinnl.service)
 # Periodic jobs (the purge timer, Celery beat) run on one host of the site only.
 once_units=(lostinnl-purge.timer lostinnl-worker.service lostinnl-beat.service)
-# The queue's figures feed the scaled topology's CloudWatch alarms.
-fleet_units=(lostinnl-queue-metrics.timer)
 case "$ROLE" in
-    single) enabled=("${web_units[@]}" "${once_units[@]}") disabled=("${fleet_units[@]}") ;;
-    web) enabled=("${web_units[@]}") disabled=("${once_units[@]}" "${fleet_units[@]}") ;;
-    worker) enabled=("${once_units[@]}" "${fleet_units[@]}") disabled=("${web_units[@]}") ;;
+    single) enabled=("${web_units[@]}" "${once_units[@]}") disabled=() ;;
+    web) enabled=("${web_units[@]}") disabled=("${once_units[@]}") ;;
+    worker) enabled=("${once_units[@]}") disabled=("${web_units[@]}") ;;
 esac
-systemctl disable --now "${disabled[@]}"
+if [ "${#disabled[@]}" -gt 0 ]; then
+    systemctl disable --now "${disabled[@]}"
+fi
 systemctl enable "${enabled[@]}"
 for unit in "${enabled[@]}"; do
     case "$unit" in

@@ -80,7 +80,6 @@ install_and_reload() {
     install -m 0644 "$APP_DIR"/deploy/systemd/lostinnl.socket "$APP_DIR"/deploy/systemd/lostinnl.service \
         "$APP_DIR"/deploy/systemd/lostinnl-purge.service "$APP_DIR"/deploy/systemd/lostinnl-purge.timer \
         "$APP_DIR"/deploy/systemd/lostinnl-worker.service "$APP_DIR"/deploy/systemd/lostinnl-beat.service \
-        "$APP_DIR"/deploy/systemd/lostinnl-queue-metrics.service "$APP_DIR"/deploy/systemd/lostinnl-queue-metrics.timer \
         /etc/systemd/system/ || return 1
     systemctl daemon-reload || return 1
     # The worker host serves no pages (ROLE=worker); the single host does both.

@@ -2,8 +2,13 @@
 
 import pytest
 from celery.signals import task_retry
+from django.conf import settings
 from django.db import transaction
+from django.test import Client
+from django.utils import timezone
 
+from alerts.models import Subscription
+from listings import moderation
 from listings.tests.factories import CaseFactory
 from mailer import outbox
 from mailer.models import Delivery, DeliveryStatus
@@ -107,3 +112,29 @@ def test_healthcheck_fails_when_the_broker_is_unreachable(celery_worker, free_br
 
     assert not check.ok
     assert f"127.0.0.1:{free_broker_port}" in check.detail
+
+
+def test_a_region_alert_arrives_once_and_one_click_unsubscribes(celery_worker, smtp_settings, moderator):
+    Subscription.objects.create(
+        email="reader@example.org", scope="regions", regions=["labrador"], confirmed_at=timezone.now()
+    )
+    first = CaseFactory(region="labrador", submitted_by=None, first_name="Worker", last_name="Alerted")
+
+    moderation.publish(first, by=moderator)
+
+    (message,) = wait_for(lambda: smtp_settings.received("Worker Alerted"))
+    assert message["To"] == "reader@example.org"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = message["List-Unsubscribe"].strip().strip("<>").removeprefix(settings.SITE_URL)  # unfolded
+    worker_idle()
+    # What a mail client does for one click: a bare POST, no cookie, no CSRF token.
+    assert Client(enforce_csrf_checks=True).post(unsubscribe, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert not Subscription.objects.exists()
+
+    second = CaseFactory(region="labrador", submitted_by=None, first_name="Nobody", last_name="Told")
+    moderation.publish(second, by=moderator)
+    outbox.queue(kind="test", to=["someone@example.org"], subject="After the second publication", body="Hello.")
+    wait_for(lambda: smtp_settings.received("After the second publication"))
+    worker_idle()
+    assert Delivery.objects.filter(kind="alert_new_case").count() == 1
+    assert smtp_settings.received("Nobody Told") == []

@@ -28,6 +28,9 @@ def public_paths():
         "/contact/",
         "/about/",
         "/privacy/",
+        "/alerts/",
+        "/alerts/requested/",
+        f"/alerts/follow/{published.slug}/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password_reset/",
@@ -37,7 +40,13 @@ def public_paths():
 
 def member_paths():
     pending = Case.objects.pending().first()
-    return ["/submit/", "/accounts/submissions/", "/accounts/password_change/", pending.get_absolute_url()]
+    return [
+        "/submit/",
+        "/accounts/submissions/",
+        "/accounts/password_change/",
+        "/alerts/mine/",
+        pending.get_absolute_url(),
+    ]
 
 
 def log_in(tab, site, username, password):

@@ -177,6 +177,7 @@ class Command(BaseCommand):
                 first_name=first_name,
                 last_name=username.replace("-", " ").title().replace(" ", ""),
                 is_staff=is_staff,
+                email_verified=True,
             )
         if created or reset_password:
             password = secrets.token_urlsafe(12)
