@@ -18,7 +18,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self):
-        return self.object_list[: self.max_count + 1].count()
+        # Without the order: the database stops at max_count + 1 matches instead of sorting them all.
+        return self.object_list.order_by()[: self.max_count + 1].count()
 
     @cached_property
     def count(self):

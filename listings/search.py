@@ -107,7 +107,7 @@ def search(queryset, text):
         return queryset
     exact = Q()
     for word in words:
-        tokens = CaseSearchToken.objects.filter(Q(token__startswith=word) | Q(token__in=near_names(word)))
+        tokens = CaseSearchToken.objects.filter(Q(token__istartswith=word) | Q(token__in=near_names(word)))
         queryset = queryset.filter(pk__in=tokens.values("case_id"))
         exact &= Q(Exists(CaseSearchToken.objects.filter(case=OuterRef("pk"), token=word)))
     ordering = queryset.query.order_by or queryset.model._meta.ordering

@@ -1,11 +1,13 @@
 -- Mixed traffic for wrk (scripts/loadtest.py writes the paths and the CSRF pair into the environment):
--- 30 % home page, 35 % listings with searches and filters, 30 % case pages, 5 % tip posts.
+-- 30 % home page, 35 % listings with searches and filters, 30 % case pages, 5 % tip posts;
+-- LOADTEST_PROFILE=spike: 90 % on one case page, the rest as above without tip posts.
 local slugs, searches = {}, {}
 for s in string.gmatch(os.getenv("LOADTEST_SLUGS") or "", "[^,]+") do slugs[#slugs + 1] = s end
 for s in string.gmatch(os.getenv("LOADTEST_SEARCHES") or "", "[^|]+") do searches[#searches + 1] = s end
 local origin = os.getenv("LOADTEST_ORIGIN")
 local cookie = "csrftoken=" .. os.getenv("LOADTEST_CSRF_COOKIE")
 local token = os.getenv("LOADTEST_CSRF_TOKEN")
+local profile = os.getenv("LOADTEST_PROFILE") or "mixed"
 
 local threads = {}
 local counter = 0
@@ -23,6 +25,11 @@ end
 
 function request()
   local roll = math.random(100)
+  if profile == "spike" then
+    -- One case shared widely: 90 % on its page, the rest spread as usual, no tips.
+    if roll <= 90 then return wrk.format("GET", "/listings/" .. slugs[1] .. "/") end
+    roll = math.random(95)
+  end
   if roll <= 30 then
     return wrk.format("GET", "/")
   elseif roll <= 65 then

@@ -23,6 +23,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 os.environ["PAGE_CACHE_SECONDS"] = "0"
 # No cache at all: every page and fragment is rendered, and nothing shared is touched.
 os.environ["CACHE_URL"] = "dummycache://"
+# Static URLs without collectstatic's manifest: the same work for the template.
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
 
 def pages(slug, last_page):
