@@ -99,7 +99,8 @@ def stack(tmp_path_factory):
         "shell",
         "-c",
         "from django.contrib.auth import get_user_model; "
-        f"get_user_model().objects.create_user('loopback', 'loopback@example.org', {PASSWORD!r})",
+        # Verified, as a member must be to submit a case.
+        f"get_user_model().objects.create_user('loopback', 'loopback@example.org', {PASSWORD!r}, email_verified=True)",
     )
     with loopback.serve(tmp, env) as served:
         yield Stack(env, served)

@@ -32,7 +32,7 @@ def test_found_case_page_shows_the_date_found(client, moderator):
 
     html = client.get(case_url(case)).content.decode()
 
-    assert f'Found <time datetime="{timezone.localtime(case.found_at).isoformat()}' in html
+    assert f'Found <time datetime="{timezone.localtime(case.found_at).date().isoformat()}">' in html
 
 
 def test_confirm_records_the_check_and_the_page_shows_it(client, moderator):

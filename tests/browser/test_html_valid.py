@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.tests.factories import UserFactory
+from listings import moderation
 from listings.models import Case
 from listings.tests.factories import uploaded_jpeg
 
@@ -57,7 +58,12 @@ def render_everything(client, pages):
     pages.add("case missing", client.get(published.get_absolute_url()))
     pages.add("case found", client.get(found.get_absolute_url()))
     pages.add("resources", client.get("/resources/"))
+    pages.add("about", client.get("/about/"))
+    pages.add("privacy", client.get("/privacy/"))
     pages.add("not found", client.get("/listings/no-such-case/"), status=404)
+    withdrawn = Case.objects.appealing().exclude(pk=published.pk).first()
+    moderation.take_down(withdrawn, by=None)
+    pages.add("case withdrawn", client.get(withdrawn.get_absolute_url()), status=410)
 
     # Tip: its page, with errors, then sent.
     tip_url = f"{published.get_absolute_url()}tip/"
@@ -79,6 +85,8 @@ def render_everything(client, pages):
         ("case missing", published.get_absolute_url()),
         ("case found", found.get_absolute_url()),
         ("resources", "/resources/"),
+        ("about", "/about/"),
+        ("privacy", "/privacy/"),
         ("contact", "/contact/"),
         ("login", "/accounts/login/"),
         ("signup", "/accounts/signup/"),

@@ -26,6 +26,8 @@ def public_paths():
         found.get_absolute_url(),
         "/resources/",
         "/contact/",
+        "/about/",
+        "/privacy/",
         "/alerts/",
         "/alerts/requested/",
         f"/alerts/follow/{published.slug}/",

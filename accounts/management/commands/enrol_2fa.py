@@ -1,5 +1,7 @@
 """Enrol a staff member in two-factor authentication for the admin."""
 
+import io
+
 import segno
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -35,7 +37,8 @@ class Command(BaseCommand):
             recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
             codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
             StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
-        qr = segno.make(totp.config_url, error="m")
-        qr.terminal(out=self.stdout._out, compact=True)
+        qr = io.StringIO()
+        segno.make(totp.config_url, error="m").terminal(out=qr, compact=True)
+        self.stdout.write(qr.getvalue(), ending="")
         self.stdout.write(f"Authenticator key for {username}: {totp.config_url}")
         self.stdout.write("Recovery codes (each works once): " + " ".join(codes))
