@@ -107,11 +107,18 @@ def _redis_reachable():
 
 
 def _drop_broker_connections(app):
-    """Forget pooled connections made with the previous broker settings (eager runs create an unused pool)."""
+    """Forget pooled connections made with the previous broker settings (eager runs create an unused pool).
+
+    kombu keeps its pools in a registry of its own, keyed by connection: they are closed and
+    forgotten there too, or the next task queued with the same settings meets a closed pool.
+    """
+    import kombu.pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @pytest.fixture(scope="module")
