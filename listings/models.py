@@ -328,6 +328,12 @@ class Case(models.Model):
             photos = list(self.photos.published())
         return photos[0] if photos else None
 
+    @property
+    def card_version(self):
+        """Changes whenever what its card shows does (includes/case_card.html): the cards' cache key."""
+        photo = self.primary_photo
+        return (self.pk, self.updated_at, photo and photo.key, photo and photo.caption)
+
 
 # What a member describes when submitting a case; the CSV import and export use the same columns.
 SUBMITTED_FIELDS = [
@@ -430,7 +436,7 @@ class Photo(models.Model):
 
     @property
     def alt_text(self):
-        return self.caption or f"Photo of {self.case.full_name}"
+        return self.caption or _("Photo of %(name)s") % {"name": self.case.full_name}
 
     def _thumbnail_scale(self):
         if not (self.width and self.height):

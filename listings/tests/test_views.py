@@ -333,3 +333,19 @@ def test_listing_counts_and_pages_no_further_than_its_page_cap(client, settings)
     assert response.status_code == 200
     assert response.context["page_obj"].number == 1  # beyond the cap: its last page
     assert f"More than {settings.LISTINGS_PAGE_SIZE} cases found; narrow the search" in html
+
+
+def test_stored_cards_follow_every_change_they_show(client, published_case, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    photo = published_case.photos.get()
+    for url in (reverse("home"), reverse("listings:case_list")):
+        assert "Marion at the harbour, 2025" in client.get(url).content.decode()
+    published_case.first_name = "Marianne"
+    published_case.save()
+    photo.caption = "Marianne on the wharf"
+    photo.save()
+
+    for url in (reverse("home"), reverse("listings:case_list")):
+        page = client.get(url).content.decode()
+        assert "Marianne Brookfield" in page and "Marianne on the wharf" in page, url
+        assert "Marion" not in page, url
