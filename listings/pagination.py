@@ -1,31 +1,75 @@
-"""A paginator that never counts or skips further than `LISTINGS_MAX_PAGES` pages.
+"""Paging through a listing of 100,000 cases cheaply: capped, ranked in tiers, rows fetched by id.
 
-With 100,000 cases, counting every match and skipping to page 3,000 are what make a
-listing slow; nobody reads that far. It counts at most one row past the last page it
-shows (`SELECT COUNT(*) FROM (… LIMIT n)`, read from an index), says when there are
-more, and a page number beyond it shows its last page, as any out-of-range number does.
+- **Capped.** It never counts or skips further than `LISTINGS_MAX_PAGES` pages: counting
+  every match and skipping to page 3,000 are what make a listing slow, and nobody reads
+  that far. It counts at most one row past the last page it shows
+  (`SELECT COUNT(*) FROM (… LIMIT n)`, read from an index), says when there are more, and
+  a page number beyond it shows its last page, as any out-of-range number does.
+- **Tiers.** The matches may come as several querysets read one after another (a search's
+  exact matches, then the near ones: `listings.search.tiers`). Each tier is read in the
+  listing's own order, which an index serves, so ranking never sorts every match.
+- **Rows by id.** A page first reads its cases' ids, which the listing indexes hold
+  (no row is read for the rows it skips), then only those rows, from `rows`.
 """
 
 from functools import cached_property
 
 from django.core.paginator import Paginator
 
+from . import search
 
-class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, max_pages, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.max_count = max_pages * per_page
+
+class TieredCases:
+    """`matches` (a queryset of cases, maybe searched) as a sequence the paginator can count and slice.
+
+    Slices are read tier by tier (`search.tiers`): the exact matches, then the others.
+    """
+
+    def __init__(self, matches, *, rows, limit):
+        self.matches = matches
+        self.tiers = search.tiers(matches)
+        self.rows = rows
+        self.limit = limit
 
     @cached_property
-    def _counted(self):
-        # Without the order: the database stops at max_count + 1 matches instead of sorting them all.
-        return self.object_list.order_by()[: self.max_count + 1].count()
+    def counted(self):
+        """How many cases match, counting no further than `limit` + 1."""
+        # Without the order: the database stops at that many matches instead of sorting them all.
+        return self.matches.order_by()[: self.limit + 1].count()
+
+    def count(self):
+        return self.counted
+
+    def __len__(self):
+        return self.counted
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        ids = []
+        for tier in self.tiers:
+            found = list(tier.values_list("pk", flat=True)[start:stop]) if stop > start else []
+            ids += found
+            if stop <= start + len(found):
+                break
+            # This tier ended inside the window or before it: how many cases it holds.
+            held = start + len(found) if found else tier.order_by()[: start + 1].count()
+            start, stop = max(0, start - held), stop - held
+        by_id = self.rows.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class CappedPaginator(Paginator):
+    """Pages of `TieredCases(matches)`, at most `max_pages` of them."""
+
+    def __init__(self, matches, per_page, *, rows, max_pages, **kwargs):
+        self.max_count = max_pages * per_page
+        super().__init__(TieredCases(matches, rows=rows, limit=self.max_count), per_page, **kwargs)
 
     @cached_property
     def count(self):
-        return min(self.max_count, self._counted)
+        return min(self.max_count, self.object_list.count())
 
     @property
     def has_more(self):
         """More matches than the pages shown hold."""
-        return self._counted > self.max_count
+        return self.object_list.count() > self.max_count

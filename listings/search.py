@@ -5,14 +5,16 @@ nickname and last-seen place, and its region's name in every language of the sit
 each *normalised* — lower case, accents and apostrophes dropped, any other
 punctuation a space — so "St. John's", "st johns" and "ST JOHNS" are the same two
 words, and "Zoë" is "zoe". A query word matches a case that has a word starting
-with it (people type the start of a name), or, for a word of five letters or more,
-a *name* differing from it by one typo (a letter missed, added, changed or two
-swapped), found among the distinct names (`SearchName`) with rapidfuzz's
-optimal-string-alignment distance. Every query word must match; cases where every
-word matched exactly come first.
+with it (people type the start of a name; a word of one or two letters, such as
+"st", matches only itself), or, for a word of five letters or more, a *name*
+differing from it by one typo (a letter missed, added, changed or two swapped),
+found among the distinct names (`SearchName`) with rapidfuzz's optimal-string-alignment
+distance. Every query word must match; cases where every word matched exactly come first.
 
 Lookups are by the token index, never a scan of the cases table, so a search costs
-about the same with 24 cases or 100,000, on SQLite and MySQL alike (README, Performance).
+about the same with 24 cases or 100,000, on SQLite and MySQL alike. The listing reads
+the ranking as two `tiers` (exact matches, then the others), each in the listing's
+own order, so that it never sorts every match (README, Performance).
 """
 
 import re
@@ -20,14 +22,18 @@ import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q
 from django.utils import translation
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
+# Words shorter than this match only themselves, not the words they start.
+PREFIX_MIN_LENGTH = 3
 # Words shorter than this are matched only from their start, never with a typo.
 FUZZY_MIN_LENGTH = 5
 MAX_QUERY_WORDS = 6
+# A word found in at most this many cases narrows the query by their ids; a commoner one by a join.
+CANDIDATE_LIMIT = 5000
 TOKEN_MAX_LENGTH = 40
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -98,18 +104,73 @@ def near_names(word):
     return [name for name, _distance, _index in extract(word, _known_names(), scorer=OSA.distance, score_cutoff=1)]
 
 
-def search(queryset, text):
-    """`queryset` narrowed to cases matching every word of `text`, exact matches first."""
+class InIds(Lookup):
+    """`field IN (1, 2, …)` with the ids written into the SQL as numbers.
+
+    `pk__in=` passes each of a few thousand ids as its own parameter, which costs the web
+    process more than the query costs the database; `int()` keeps anything but a number out.
+    """
+
+    lookup_name = "in_ids"
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        ids = getattr(self.rhs, "value", self.rhs)  # used as an expression, Django wraps the list in a Value
+        if not ids:
+            return "1 = 0", []  # false, and its NOT true (`IN (NULL)` would be unknown either way)
+        return f"{lhs} IN ({','.join(str(int(pk)) for pk in ids)})", params
+
+
+def _narrowing(conditions):
+    """Cases having, for each of `conditions`, a search row meeting it.
+
+    The cases of a word few cases have (at most CANDIDATE_LIMIT) are read from the token
+    index at once; once one word is that rare, every other word only narrows its list,
+    so the query on the cases starts from a short list of ids. Only when every word is
+    common ("labrador", "st") do they stay subqueries the database joins.
+    """
     from .models import CaseSearchToken
 
+    ids, common = None, []
+    for condition in conditions:
+        cases = CaseSearchToken.objects.filter(condition).values_list("case_id", flat=True)
+        found = set(cases[: CANDIDATE_LIMIT + 1])
+        if len(found) > CANDIDATE_LIMIT:
+            common.append(cases)
+        else:
+            ids = found if ids is None else ids & found
+    if ids is None:
+        return Q(*(Q(pk__in=cases) for cases in common))
+    for cases in common:
+        ids &= set(cases.filter(InIds(F("case_id"), ids))) if ids else set()
+    return Q(InIds(F("pk"), sorted(ids)))
+
+
+def _match(word):
+    near = Q(token__in=near_names(word)) if len(word) >= FUZZY_MIN_LENGTH else Q()
+    start = Q(token__istartswith=word) if len(word) >= PREFIX_MIN_LENGTH else Q(token=word)
+    return start | near
+
+
+def search(queryset, text):
+    """`queryset` narrowed to cases matching every word of `text`, exact matches first."""
     words = normalise(text)[:MAX_QUERY_WORDS]
     if not words:
         return queryset
-    exact = Q()
-    for word in words:
-        tokens = CaseSearchToken.objects.filter(Q(token__istartswith=word) | Q(token__in=near_names(word)))
-        queryset = queryset.filter(pk__in=tokens.values("case_id"))
-        exact &= Q(Exists(CaseSearchToken.objects.filter(case=OuterRef("pk"), token=word)))
+    queryset = queryset.filter(_narrowing([_match(word) for word in words]))
     ordering = queryset.query.order_by or queryset.model._meta.ordering
+    exact = _narrowing([Q(token=word) for word in words])
     exact_match = ExpressionWrapper(exact, output_field=BooleanField())
     return queryset.alias(exact_match=exact_match).order_by(F("exact_match").desc(), *ordering)
+
+
+def tiers(matches):
+    """`matches` in their order as querysets read one after another: exact matches (`search`), then the rest.
+
+    Each tier is in the model's own order, which the listing indexes serve, so the
+    database stops after one page instead of ranking every match.
+    """
+    matches = matches.order_by(*matches.model._meta.ordering)
+    if "exact_match" not in matches.query.annotations:
+        return [matches]
+    return [matches.filter(exact_match=True), matches.filter(exact_match=False)]

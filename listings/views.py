@@ -64,10 +64,15 @@ class CaseListView(FilterView):
         return [self.partial_template_name] if self.is_partial() else [self.template_name]
 
     def paginate_queryset(self, queryset, page_size):
-        # An out-of-range or garbled page number shows the nearest page rather than an error.
+        # A search's exact matches first, each page's rows fetched by id (listings/pagination.py).
         paginator = CappedPaginator(
-            queryset, page_size, max_pages=settings.LISTINGS_MAX_PAGES, allow_empty_first_page=True
+            queryset,
+            page_size,
+            rows=self.get_queryset(),
+            max_pages=settings.LISTINGS_MAX_PAGES,
+            allow_empty_first_page=True,
         )
+        # An out-of-range or garbled page number shows the nearest page rather than an error.
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -4,11 +4,15 @@
     DATABASE_URL=mysql://root@127.0.0.1:3306/lostinnl_scale .venv/bin/python scripts/timings.py
     ... scripts/timings.py --explain           # also the EXPLAIN of every query each page runs
 
+    ... scripts/timings.py --fragments         # the cards and the filter form from the site's cache
+
 Seed the database first (`manage.py seed_demo --scale 100000`). Each page is requested
 `--repeat` times (default 40) through Django's test client, after two warm-up requests,
-and its p50/p95 printed with its number of queries. Every request renders the page: the
-cache is a dummy one (nothing stored, not even fragments), so the figures are those
-of a cold cache.
+and its p50/p95 printed with its number of queries. The page cache is always off. By
+default the cache is a dummy one (nothing stored, not even fragments), so every request
+renders every card: the figures of a cold cache. With `--fragments` the site's own cache
+keeps the card and filter-form fragments, as in production, where a card rendered once
+serves every listing, search and page that shows the case until it changes.
 """
 
 import argparse
@@ -21,8 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 os.environ["PAGE_CACHE_SECONDS"] = "0"
-# No cache at all: every page and fragment is rendered, and nothing shared is touched.
-os.environ["CACHE_URL"] = "dummycache://"
+if "--fragments" not in sys.argv:
+    # No cache at all: every page and fragment is rendered, and nothing shared is touched.
+    os.environ["CACHE_URL"] = "dummycache://"
 # Static URLs without collectstatic's manifest: the same work for the template.
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
@@ -53,6 +58,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--fragments", action="store_true", help="keep card and form fragments in the cache")
     options = parser.parse_args()
 
     import django
@@ -70,8 +76,10 @@ def main():
     published = Case.objects.appealing()
     slug = published.values_list("slug", flat=True).first()
     last_page = max(1, min(settings.LISTINGS_MAX_PAGES, -(-published.count() // settings.LISTINGS_PAGE_SIZE)))
+    cache = "fragments cached" if options.fragments else "nothing cached"
     print(
-        f"{connection.vendor}, {Case.objects.count()} cases ({published.count()} open appeals), {os.cpu_count()} CPUs"
+        f"{connection.vendor}, {Case.objects.count()} cases ({published.count()} open appeals), "
+        f"{os.cpu_count()} CPUs, {cache}"
     )
     print(f"{'page':<22} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7}  path")
     for name, path in pages(slug, last_page):
