@@ -9,7 +9,9 @@ with it (people type the start of a name; a word of one or two letters, such as
 "st", matches only itself), or, for a word of five letters or more, a *name*
 differing from it by one typo (a letter missed, added, changed or two swapped),
 found among the distinct names (`SearchName`) with rapidfuzz's optimal-string-alignment
-distance. Every query word must match; cases where every word matched exactly come first.
+distance, or a name it is a common nickname of, or a nickname of it ("Bill" and "William",
+"Peggy" and "Margaret": the `nicknames` package's table of English names). Every query
+word must match; cases where every word matched exactly come first.
 
 Lookups are by the token index, never a scan of the cases table, so a search costs
 about the same with 24 cases or 100,000, on SQLite and MySQL alike. The listing reads
@@ -17,6 +19,7 @@ the ranking as two `tiers` (exact matches, then the others), each in the listing
 own order, so that it never sorts every match (README, Performance).
 """
 
+import functools
 import re
 import unicodedata
 
@@ -24,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q
 from django.utils import translation
+from nicknames import NickNamer
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
@@ -146,10 +150,22 @@ def _narrowing(conditions):
     return Q(InIds(F("pk"), sorted(ids)))
 
 
+@functools.cache
+def _nicknamer():
+    return NickNamer()
+
+
+def other_names(word):
+    """The names a nickname stands for and a name's nicknames ("bill": william, will…), from `nicknames`' table."""
+    nicknamer = _nicknamer()
+    return (nicknamer.nicknames_of(word) | nicknamer.canonicals_of(word)) - {word}
+
+
 def _match(word):
     near = Q(token__in=near_names(word)) if len(word) >= FUZZY_MIN_LENGTH else Q()
     start = Q(token__istartswith=word) if len(word) >= PREFIX_MIN_LENGTH else Q(token=word)
-    return start | near
+    also = Q(token__in=sorted(other_names(word)))
+    return start | near | also
 
 
 def search(queryset, text):

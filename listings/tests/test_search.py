@@ -55,6 +55,27 @@ def test_nickname_finds_the_case(cases):
     assert found("goldie") == ["Snowbunting"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [("bill pike", "William Pike"), ("william hynes", "Billy Hynes")])
+def test_a_common_nickname_finds_the_name_and_the_name_its_nicknames(text, expected):
+    CaseFactory(published=True, first_name="William", last_name="Pike")
+    CaseFactory(published=True, first_name="Billy", last_name="Hynes")
+    CaseFactory(published=True, first_name="Wilhelmina", last_name="Pike")
+
+    assert [case.full_name for case in Case.objects.published().search(text)] == [expected]
+
+
+def test_the_name_as_typed_comes_before_its_nicknames():
+    CaseFactory(
+        published=True,
+        first_name="Will",
+        last_name="Tobin",
+        published_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    )
+    CaseFactory(published=True, first_name="William", last_name="Tobin")
+
+    assert [case.first_name for case in Case.objects.published().search("will tobin")] == ["Will", "William"]
+
+
 @pytest.mark.parametrize("text", ["Snowbuntng", "snowbuntimg", "snowbutning", "Snowbuntingg", "Marigld"])
 def test_one_typo_in_a_name_of_five_letters_or_more_still_finds_it(cases, text):
     assert found(text) == ["Snowbunting"]
