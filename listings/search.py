@@ -125,29 +125,48 @@ class InIds(Lookup):
         return f"{lhs} IN ({','.join(str(int(pk)) for pk in ids)})", params
 
 
-def _narrowing(conditions):
-    """Cases having, for each of `conditions`, a search row meeting it.
+def _narrowing(words):
+    """(cases matching every word, cases matching every word exactly), as two conditions on the cases.
 
-    The cases of a word few cases have (at most CANDIDATE_LIMIT) are read from the token
-    index at once; once one word is that rare, every other word only narrows its list,
-    so the query on the cases starts from a short list of ids. Only when every word is
-    common ("labrador", "st") do they stay subqueries the database joins.
+    The search rows of a word few cases have (at most CANDIDATE_LIMIT) are read from the
+    token index at once, and which of them match it exactly is seen in the same rows; once
+    one word is that rare, every other word only narrows its list of cases, so the queries
+    on the cases start from a short list of ids. Only when every word is common ("labrador",
+    "st") do they stay subqueries the database joins.
     """
     from .models import CaseSearchToken
 
-    ids, common = None, []
-    for condition in conditions:
-        cases = CaseSearchToken.objects.filter(condition).values_list("case_id", flat=True)
-        found = set(cases[: CANDIDATE_LIMIT + 1])
-        if len(found) > CANDIDATE_LIMIT:
-            common.append(cases)
+    matching = exact = None
+    common = []
+    # The longest words first: usually the rarest, so the others are read only for their cases.
+    for word in sorted(words, key=len, reverse=True):
+        rows = CaseSearchToken.objects.filter(_match(word)).values_list("case_id", "token")
+        if matching is not None:
+            found = rows.filter(InIds(F("case_id"), matching)) if matching else []
         else:
-            ids = found if ids is None else ids & found
-    if ids is None:
-        return Q(*(Q(pk__in=cases) for cases in common))
-    for cases in common:
-        ids &= set(cases.filter(InIds(F("case_id"), ids))) if ids else set()
-    return Q(InIds(F("pk"), sorted(ids)))
+            found = rows[: CANDIDATE_LIMIT + 1]
+            if len(found) > CANDIDATE_LIMIT:
+                common.append((word, rows))
+                continue
+        matching, exact = _narrowed(matching, exact, word, found)
+    if matching is None:
+        return (
+            Q(*(Q(pk__in=rows.values("case_id")) for _word, rows in common)),
+            Q(*(Q(pk__in=CaseSearchToken.objects.filter(token=word).values("case_id")) for word, _rows in common)),
+        )
+    for word, rows in common:
+        found = rows.filter(InIds(F("case_id"), matching)) if matching else []
+        matching, exact = _narrowed(matching, exact, word, found)
+    return Q(InIds(F("pk"), sorted(matching))), Q(InIds(F("pk"), sorted(exact)))
+
+
+def _narrowed(matching, exact, word, rows):
+    """`matching` and `exact` narrowed to the cases of `rows` ((case id, token) of one word's matches)."""
+    word_matching = {case_id for case_id, _token in rows}
+    word_exact = {case_id for case_id, token in rows if token == word}
+    if matching is None:
+        return word_matching, word_exact
+    return matching & word_matching, exact & word_exact
 
 
 @functools.cache
@@ -161,9 +180,18 @@ def other_names(word):
     return (nicknamer.nicknames_of(word) | nicknamer.canonicals_of(word)) - {word}
 
 
+def _starting_with(word):
+    """Tokens that start with `word`, as a range of the token index: SQLite's LIKE cannot read an index.
+
+    Tokens hold only 0-9 and a-z (`normalise`), so they start with "kettle" exactly when
+    they sort from "kettle" up to, not including, "kettlf".
+    """
+    return Q(token__gte=word, token__lt=word[:-1] + chr(ord(word[-1]) + 1))
+
+
 def _match(word):
     near = Q(token__in=near_names(word)) if len(word) >= FUZZY_MIN_LENGTH else Q()
-    start = Q(token__istartswith=word) if len(word) >= PREFIX_MIN_LENGTH else Q(token=word)
+    start = _starting_with(word) if len(word) >= PREFIX_MIN_LENGTH else Q(token=word)
     also = Q(token__in=sorted(other_names(word)))
     return start | near | also
 
@@ -173,9 +201,9 @@ def search(queryset, text):
     words = normalise(text)[:MAX_QUERY_WORDS]
     if not words:
         return queryset
-    queryset = queryset.filter(_narrowing([_match(word) for word in words]))
+    matching, exact = _narrowing(words)
+    queryset = queryset.filter(matching)
     ordering = queryset.query.order_by or queryset.model._meta.ordering
-    exact = _narrowing([Q(token=word) for word in words])
     exact_match = ExpressionWrapper(exact, output_field=BooleanField())
     return queryset.alias(exact_match=exact_match).order_by(F("exact_match").desc(), *ordering)
 
