@@ -462,6 +462,8 @@ PAGE_CACHE_URL_NAMES = [
     "listings:resources",
     "listings:feed",
     "listings:sitemap",
+    "pages:about",
+    "pages:privacy",
 ]
 # Models no public page shows: their changes leave the cached pages alone ("app.*" is a whole app).
 PAGE_CACHE_PRIVATE_MODELS = [

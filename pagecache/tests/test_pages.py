@@ -9,6 +9,7 @@ from listings import moderation
 from listings.models import ReviewState, Tip
 from listings.tests.factories import CaseFactory, PhotoFactory, ResourceFactory
 from pagecache.pages import HEADER
+from pages.models import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,19 @@ def test_a_resource_edit_shows_on_the_next_request(client, django_capture_on_com
         resource.save()
 
     assert "Kettle Harbour Support Line" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("slug", ["about", "privacy"])
+def test_an_edit_of_a_trust_page_shows_on_the_next_request(client, slug, django_capture_on_commit_callbacks):
+    page, _created = Page.objects.update_or_create(slug=slug, defaults={"title": "Who we are", "body": "Volunteers."})
+    url = reverse(f"pages:{slug}")
+    warm(client, {url: "Volunteers."})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.body = "Volunteers in Gander and St. John's."
+        page.save()
+
+    assert "Volunteers in Gander and St. John&#x27;s." in client.get(url).content.decode()
 
 
 def test_a_tip_leaves_the_cached_pages_alone(client, case, django_capture_on_commit_callbacks):
