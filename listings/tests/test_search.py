@@ -86,6 +86,12 @@ def test_two_typos_or_a_short_word_with_a_typo_find_nothing(cases, text):
     assert found(text) == []
 
 
+def test_a_word_of_one_or_two_letters_matches_only_a_whole_word(cases):
+    assert found("st johns") == ["Quillfeather"]
+    assert found("qu") == []
+    assert found("qui") == ["Quillfeather"]
+
+
 def test_every_word_must_match(cases):
     assert found("quillfeather gander") == []
     assert found("marigold labrador") == ["Snowbunting"]

@@ -10,6 +10,7 @@ from django.db import DataError, connection
 from accounts.tests.factories import UserFactory
 from listings.filters import CaseFilter
 from listings.models import Case
+from listings.pagination import CappedPaginator
 from listings.tests.factories import CaseFactory
 
 pytestmark = [
@@ -91,12 +92,30 @@ def many_cases():
     ],
 )
 def test_listing_pages_use_an_index(many_cases, query):
-    page = CaseFilter(query, queryset=Case.objects.published()).qs[: settings.LISTINGS_PAGE_SIZE]
+    matches = CaseFilter(query, queryset=Case.objects.published()).qs
+    paginator = CappedPaginator(matches, settings.LISTINGS_PAGE_SIZE, rows=matches, max_pages=100)
+    page_ids = paginator.object_list.tiers[0].values_list("pk", flat=True)[: settings.LISTINGS_PAGE_SIZE]
 
-    plan = explain(page)
+    for queryset in (matches[: settings.LISTINGS_PAGE_SIZE], page_ids):
+        plan = explain(queryset)
+        case_rows = [row for row in plan if row["table"] == Case._meta.db_table]
+        assert case_rows and all(row["key"] for row in case_rows), plan
 
+
+@pytest.mark.parametrize(
+    "query", [{}, {"region": "labrador"}, {"seen_after": "2020-01-01"}, {"age_min": "20", "age_max": "40"}]
+)
+def test_a_listing_pages_ids_come_from_the_index_alone(many_cases, query):
+    matches = CaseFilter(query, queryset=Case.objects.published()).qs
+    paginator = CappedPaginator(matches, settings.LISTINGS_PAGE_SIZE, rows=matches, max_pages=100)
+    page_ids = paginator.object_list.tiers[0].values_list("pk", flat=True)[: settings.LISTINGS_PAGE_SIZE]
+
+    plan = explain(page_ids)
+
+    # "Using index" (not "Using index condition"): every row of the plan is read from the index alone.
     case_rows = [row for row in plan if row["table"] == Case._meta.db_table]
-    assert case_rows and all(row["key"] for row in case_rows), plan
+    assert case_rows, plan
+    assert all("Using index" in (row["Extra"] or "").split("; ") for row in case_rows), plan
 
 
 def test_newest_first_listing_reads_the_index_in_order(many_cases):
