@@ -50,9 +50,12 @@ graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
 
 # Recycle workers now and then so a slow leak can never take the site down;
-# the jitter stops all workers restarting at the same moment.
-max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# the jitter stops all workers restarting at the same moment. Not too often: a new
+# worker spends most of a second of CPU loading Django. At 1,000 requests, a viral
+# case page (1,200 requests/s from the page cache) restarted a worker every second,
+# and the spike's p99 went from 0.31 s to 2.3 s (README, Performance).
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
 # The application is imported in each worker, not in the master, so that a HUP
 # after a release loads the new code.

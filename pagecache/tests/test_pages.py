@@ -145,6 +145,18 @@ def test_an_edit_of_a_trust_page_shows_on_the_next_request(client, slug, django_
     assert "Volunteers in Gander and St. John&#x27;s." in client.get(url).content.decode()
 
 
+def test_a_stored_page_keeps_every_security_header_and_gets_its_own_request_id(client, case):
+    url = case.get_absolute_url()
+    miss = client.get(url)
+    hit = client.get(url)
+
+    assert (miss[HEADER], hit[HEADER]) == ("miss", "hit")
+    assert hit.content == miss.content
+    for header in ("X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert hit[header] == miss[header], header
+    assert hit["X-Request-ID"] and hit["X-Request-ID"] != miss["X-Request-ID"]
+
+
 def test_a_tip_leaves_the_cached_pages_alone(client, case, django_capture_on_commit_callbacks):
     warm(client, {reverse("home"): NAME})
 
