@@ -21,6 +21,7 @@ own order, so that it never sorts every match (README, Performance).
 
 import functools
 import re
+import string
 import unicodedata
 
 from django.conf import settings
@@ -41,6 +42,8 @@ CANDIDATE_LIMIT = 5000
 TOKEN_MAX_LENGTH = 40
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+# Every character a token may hold, in the order both databases sort them.
+TOKEN_ALPHABET = string.digits + string.ascii_lowercase
 NAMES_CACHE_KEY = "search:names"
 
 
@@ -115,8 +118,6 @@ class InIds(Lookup):
     process more than the query costs the database; `int()` keeps anything but a number out.
     """
 
-    lookup_name = "in_ids"
-
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
         ids = getattr(self.rhs, "value", self.rhs)  # used as an expression, Django wraps the list in a Value
@@ -183,10 +184,15 @@ def other_names(word):
 def _starting_with(word):
     """Tokens that start with `word`, as a range of the token index: SQLite's LIKE cannot read an index.
 
-    Tokens hold only 0-9 and a-z (`normalise`), so they start with "kettle" exactly when
-    they sort from "kettle" up to, not including, "kettlf".
+    Tokens hold only 0-9 and a-z (`normalise`), which sort in that order on SQLite and in
+    MySQL's Unicode collations alike, so they start with "kettle" exactly when they sort from
+    "kettle" up to, not including, "kettlf"; with "ortiz", up to "ortj" (the next character
+    after "z" would be punctuation, which the Unicode collations sort before letters).
     """
-    return Q(token__gte=word, token__lt=word[:-1] + chr(ord(word[-1]) + 1))
+    stem = word.rstrip(TOKEN_ALPHABET[-1])
+    if not stem:
+        return Q(token__gte=word)
+    return Q(token__gte=word, token__lt=stem[:-1] + TOKEN_ALPHABET[TOKEN_ALPHABET.index(stem[-1]) + 1])
 
 
 def _match(word):

@@ -92,6 +92,13 @@ def test_a_word_of_one_or_two_letters_matches_only_a_whole_word(cases):
     assert found("qui") == ["Quillfeather"]
 
 
+@pytest.mark.parametrize("text", ["ortiz", "orti", "zz top9", "zz top", "top"])
+def test_words_ending_in_z_or_9_are_found_from_their_start(text):
+    CaseFactory(published=True, first_name="Zz", last_name="Ortiz", nickname="Top9")
+
+    assert found(text) == ["Ortiz"]
+
+
 def test_every_word_must_match(cases):
     assert found("quillfeather gander") == []
     assert found("marigold labrador") == ["Snowbunting"]
