@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -49,11 +50,11 @@ def _has_personal_cookie(request):
     return any(name not in shared for name in request.COOKIES)
 
 
-def page_key(request, version):
+def page_key(request, version, language):
     """One key per version, language, address (scheme, host, path and query) and page fragment request."""
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    fragment = request.headers.get("X-Requested-With", "")[:20]
-    return f"pagecache:page:{version}:{get_language()}:{fragment}:{address}"
+    fragment = request.META.get("HTTP_X_REQUESTED_WITH", "")[:20]
+    return f"pagecache:page:{version}:{language}:{fragment}:{address}"
 
 
 def _storable(request, response):
@@ -72,21 +73,26 @@ def _storable(request, response):
 class PageCacheMiddleware:
     """Answers the pages named in `PAGE_CACHE_URL_NAMES` from the cache to visitors without a session.
 
-    It sits after the session and locale middleware (the language is part of the key) and
-    before the CSRF and messages middleware, so it sees the cookies they set. A stored page
-    is answered before the middleware below it and the URL resolver run, which is what
-    makes a hit cheap: only pages of those views are ever stored (`process_view` says which),
-    and what the middleware below adds (X-Frame-Options) is stored with them; the middleware
-    above (request id, security headers, CSP) still runs on every answer.
+    It comes first in MIDDLEWARE but for the request id, so a stored page is answered
+    before any other middleware and the URL resolver run: that is what makes a hit cheap.
+    What they add to a page (security, CSP and Permissions-Policy headers, Vary, the
+    language) is stored with it; only the request id is the request's own. Only pages of
+    those views are ever stored (`process_view` says which), and only when the answer
+    went out in the language the key names: the one the locale middleware chooses for
+    the request, which is asked before the lookup. It sees every cookie the middleware
+    below it sets (CSRF, session, messages), so none of them is ever stored.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.locale = LocaleMiddleware(get_response)
 
     def __call__(self, request):
-        key = None
+        key = language = None
         if settings.PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD") and not _has_personal_cookie(request):
-            key = page_key(request, content_version())
+            self.locale.process_request(request)
+            language = get_language()
+            key = page_key(request, content_version(), language)
             stored = _cache().get(key)
             if stored is not None:
                 return _stored_response(stored)
@@ -95,8 +101,8 @@ class PageCacheMiddleware:
         if getattr(request, "_page_cache_view", False):
             response[HEADER] = "miss"
             patch_vary_headers(response, ["Cookie"])
-            if _storable(request, response):
-                stored = (response.status_code, response.content, list(response.items()))
+            if _storable(request, response) and response.get("Content-Language") == language:
+                stored = (response.status_code, response.content, dict(response.items()))
                 _cache().set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
         return response
 
@@ -108,8 +114,6 @@ class PageCacheMiddleware:
 
 def _stored_response(stored):
     status, content, headers = stored
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
+    response = HttpResponse(content, status=status, headers=headers)
     response[HEADER] = "hit"
     return response

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "project.observability.RequestIdMiddleware",
+    # Before everything else: a stored page is answered at once (pagecache/pages.py).
+    "pagecache.pages.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -67,8 +69,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the session, before CommonMiddleware (which may redirect to a URL with the language prefix).
     "django.middleware.locale.LocaleMiddleware",
-    # After the session (and locale) middleware, before CSRF and messages: see pagecache/pages.py.
-    "pagecache.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

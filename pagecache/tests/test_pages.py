@@ -152,9 +152,26 @@ def test_a_stored_page_keeps_every_security_header_and_gets_its_own_request_id(c
 
     assert (miss[HEADER], hit[HEADER]) == ("miss", "hit")
     assert hit.content == miss.content
-    for header in ("X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+    for header in (
+        "X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+        "Permissions-Policy", "Content-Language", "Vary", "Content-Type",
+    ):  # fmt: skip
         assert hit[header] == miss[header], header
     assert hit["X-Request-ID"] and hit["X-Request-ID"] != miss["X-Request-ID"]
+
+
+def test_each_language_is_stored_and_answered_apart(client, case):
+    english, french = reverse("home"), "/fr/"
+    client.get(english)
+
+    miss = client.get(french, headers={"Accept-Language": "fr"})
+    hit = client.get(french)
+    # The address names the language: "/" is English whatever the browser prefers.
+    english_hit = client.get(english, headers={"Accept-Language": "fr"})
+
+    assert (miss[HEADER], hit[HEADER], english_hit[HEADER]) == ("miss", "hit", "hit")
+    assert hit["Content-Language"] == "fr" and 'lang="fr' in hit.content.decode()
+    assert english_hit["Content-Language"] == "en" and 'lang="en' in english_hit.content.decode()
 
 
 def test_a_tip_leaves_the_cached_pages_alone(client, case, django_capture_on_commit_callbacks):
