@@ -533,11 +533,17 @@ class Tip(models.Model):
 class CaseSearchToken(models.Model):
     """One word a case is found by, normalised (listings/search.py); rewritten whenever the case is saved."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_tokens")
+    # Indexed by `search_case_token_idx`, which starts with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_tokens", db_index=False)
     token = models.CharField(max_length=40)
 
     class Meta:
-        indexes = [models.Index(fields=["token", "case"], name="search_token_idx")]
+        indexes = [
+            # A word's cases: the first word of a search.
+            models.Index(fields=["token", "case"], name="search_token_idx"),
+            # Which of a few cases also have a word: every other word, read for those cases only.
+            models.Index(fields=["case", "token"], name="search_case_token_idx"),
+        ]
 
     def __str__(self):
         return self.token

@@ -141,7 +141,7 @@ def _narrowing(words):
     common = []
     # The longest words first: usually the rarest, so the others are read only for their cases.
     for word in sorted(words, key=len, reverse=True):
-        rows = CaseSearchToken.objects.filter(_match(word)).values_list("case_id", "token")
+        rows = CaseSearchToken.objects.filter(matching_word(word)).values_list("case_id", "token")
         if matching is not None:
             found = rows.filter(InIds(F("case_id"), matching)) if matching else []
         else:
@@ -195,7 +195,8 @@ def _starting_with(word):
     return Q(token__gte=word, token__lt=stem[:-1] + TOKEN_ALPHABET[TOKEN_ALPHABET.index(stem[-1]) + 1])
 
 
-def _match(word):
+def matching_word(word):
+    """Search rows whose token `word` matches: one it starts, a name one typo away, a nickname."""
     near = Q(token__in=near_names(word)) if len(word) >= FUZZY_MIN_LENGTH else Q()
     start = _starting_with(word) if len(word) >= PREFIX_MIN_LENGTH else Q(token=word)
     also = Q(token__in=sorted(other_names(word)))

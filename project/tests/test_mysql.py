@@ -6,11 +6,14 @@ Run with DATABASE_URL=mysql://root@127.0.0.1:3306/lostinnl make test; on SQLite 
 import pytest
 from django.conf import settings
 from django.db import DataError, connection
+from django.db.models import F
 
 from accounts.tests.factories import UserFactory
+from listings import search
 from listings.filters import CaseFilter
-from listings.models import Case
+from listings.models import Case, CaseSearchToken
 from listings.pagination import CappedPaginator
+from listings.search import InIds
 from listings.tests.factories import CaseFactory
 
 pytestmark = [
@@ -123,3 +126,19 @@ def test_newest_first_listing_reads_the_index_in_order(many_cases):
 
     assert row["key"] == "case_state_published_idx"
     assert "filesort" not in (row["Extra"] or "")
+
+
+def test_a_searchs_other_words_are_read_for_its_few_cases_only(many_cases):
+    # A common word ("labrador": the region of a sixth of the cases at scale, and the start of more words
+    # here), once another word of the search has narrowed it to a few cases, is read for those cases alone.
+    cases = list(Case.objects.values_list("pk", flat=True))
+    CaseSearchToken.objects.bulk_create(
+        CaseSearchToken(case_id=cases[number % len(cases)], token=f"labrador{number}") for number in range(3000)
+    )
+    few = cases[:5]
+    rows = CaseSearchToken.objects.filter(search.matching_word("labrador"), InIds(F("case_id"), few))
+
+    [row] = explain(rows.values_list("case_id", "token"))
+
+    assert row["key"] == "search_case_token_idx", row
+    assert "Using index" in (row["Extra"] or "").split("; "), row
