@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +35,19 @@ def database_unavailable_response():
     """A styled 503 made without the request: no session, no user, no database query."""
     try:
         body = render_to_string("503.html", {"site_title": settings.SITE_NAME})
-    except Exception:  # the page must never fail: a plain one will do
+    except Exception:  # the page must never fail: a plain one, in the visitor's language, will do
         logger.exception("Could not render 503.html")
-        body = (
-            '<!doctype html><html lang="en-CA"><head><meta charset="utf-8">'
-            "<title>Temporarily unavailable</title></head>"
-            "<body><h1>The registry is briefly unavailable</h1><p>Please try again in a minute. "
-            "If someone is in danger, call 911.</p></body></html>"
+        body = format_html(
+            '<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
+            "<body><h1>{}</h1><p>{}</p><p><strong>{}</strong></p></body></html>",
+            get_language() or settings.LANGUAGE_CODE,
+            _("Temporarily unavailable"),
+            _("The registry is briefly unavailable"),
+            _(
+                "We cannot reach our records right now. This usually lasts only a few moments: "
+                "please try again in a minute."
+            ),
+            _("If someone is in danger or you have urgent information, call 911 or your local police now."),
         )
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.utils import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from listings import moderation
@@ -70,6 +71,19 @@ def test_the_503_page_needs_no_database(django_assert_num_queries):
         response = database_unavailable_response()
 
     assert response.status_code == 503
+
+
+def test_the_503_page_is_in_the_visitors_language_even_when_its_template_fails(monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("templates unreadable")
+
+    monkeypatch.setattr("project.middleware.render_to_string", broken)
+    with translation.override("fr"):
+        response = database_unavailable_response()
+
+    html = response.content.decode()
+    assert response.status_code == 503 and '<html lang="fr">' in html
+    assert "Le registre est brièvement indisponible" in html and "911" in html
 
 
 def test_a_database_error_outside_a_view_is_a_503_too():
