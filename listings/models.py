@@ -33,6 +33,9 @@ class ReviewState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# A photo is reviewed, published or rejected; only a case is ever withdrawn.
+PHOTO_REVIEW_STATES = [(value, label) for value, label in ReviewState.choices if value != ReviewState.WITHDRAWN]
+
 # What a submitter may still change: their own case before it is published, or after it was rejected.
 SUBMITTER_EDITABLE = frozenset({ReviewState.PENDING, ReviewState.REJECTED})
 
@@ -417,7 +420,7 @@ class Photo(models.Model):
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     is_primary = models.BooleanField(_("primary photo"), default=False)
     review_state = models.CharField(
-        _("review state"), max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+        _("review state"), max_length=10, choices=PHOTO_REVIEW_STATES, default=ReviewState.PENDING
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -91,6 +91,15 @@ class TestPagesRenderForAModerator:
 
         assert list(response.context["cl"].result_list) == [pending]
 
+    def test_photo_queue_filters_only_by_states_a_photo_can_be_in(self, moderator_client):
+        PhotoFactory()
+
+        response = moderator_client.get(changelist(Photo))
+
+        assert "?review_state__exact=rejected" in response.text
+        assert "?review_state__exact=withdrawn" not in response.text
+        assert "?case__review_state__exact=withdrawn" in response.text  # a case can be withdrawn
+
     def test_case_change_form_shows_photo_preview_and_audit_trail(self, moderator_client, moderator):
         case = CaseFactory()
         photo = PhotoFactory(case=case)
