@@ -111,19 +111,31 @@ def near_names(word):
     return [name for name, _distance, _index in extract(word, _known_names(), scorer=OSA.distance, score_cutoff=1)]
 
 
+class Ids:
+    """Ids written as SQL numbers once, however many queries a search puts them in.
+
+    `int()` keeps anything but a number out of the SQL.
+    """
+
+    def __init__(self, ids):
+        self.sql = ",".join(map(str, map(int, sorted(ids))))
+
+
 class InIds(Lookup):
-    """`field IN (1, 2, …)` with the ids written into the SQL as numbers.
+    """`field IN (1, 2, …)` with the ids (`Ids`, or any ids) written into the SQL as numbers.
 
     `pk__in=` passes each of a few thousand ids as its own parameter, which costs the web
-    process more than the query costs the database; `int()` keeps anything but a number out.
+    process more than the query costs the database.
     """
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        ids = getattr(self.rhs, "value", self.rhs)  # used as an expression, Django wraps the list in a Value
-        if not ids:
+        ids = getattr(self.rhs, "value", self.rhs)  # used as an expression, Django wraps the ids in a Value
+        if not isinstance(ids, Ids):
+            ids = Ids(ids)
+        if not ids.sql:
             return "1 = 0", []  # false, and its NOT true (`IN (NULL)` would be unknown either way)
-        return f"{lhs} IN ({','.join(str(int(pk)) for pk in ids)})", params
+        return f"{lhs} IN ({ids.sql})", params
 
 
 def _narrowing(words):
@@ -158,7 +170,7 @@ def _narrowing(words):
     for word, rows in common:
         found = rows.filter(InIds(F("case_id"), matching)) if matching else []
         matching, exact = _narrowed(matching, exact, word, found)
-    return Q(InIds(F("pk"), sorted(matching))), Q(InIds(F("pk"), sorted(exact)))
+    return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact)))
 
 
 def _narrowed(matching, exact, word, rows):

@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from listings.models import Case, Region
-from listings.search import normalise
+from listings.search import Ids, InIds, normalise
 from listings.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,16 @@ def test_listing_search_forgives_and_never_shows_unpublished_cases(client, cases
     html = client.get(reverse("listings:case_list"), {"q": "snowbuntng"}).content.decode()
 
     assert "Marigold Snowbunting" in html and "Hidden" not in html
+
+
+def test_ids_are_written_into_the_sql_as_numbers_only():
+    first, second, other = CaseFactory.create_batch(3)
+    ids = Ids({second.pk, first.pk})
+
+    assert ids.sql == f"{first.pk},{second.pk}"
+    assert set(Case.objects.filter(InIds(F("pk"), ids))) == {first, second}
+    assert set(Case.objects.filter(InIds(F("pk"), [other.pk]))) == {other}
+    assert not Case.objects.filter(InIds(F("pk"), Ids([]))).exists()
+    assert Case.objects.exclude(InIds(F("pk"), Ids([]))).count() == 3
+    with pytest.raises(ValueError):
+        Ids(["1) OR (1=1"])
