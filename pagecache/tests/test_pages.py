@@ -1,5 +1,7 @@
 """The anonymous page cache: what it serves, to whom, and how every public change empties it."""
 
+import gzip
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -158,6 +160,35 @@ def test_a_stored_page_keeps_every_security_header_and_gets_its_own_request_id(c
     ):  # fmt: skip
         assert hit[header] == miss[header], header
     assert hit["X-Request-ID"] and hit["X-Request-ID"] != miss["X-Request-ID"]
+
+
+def test_a_browser_that_accepts_gzip_gets_the_stored_page_compressed(client, case):
+    url = case.get_absolute_url()
+    plain = client.get(url)
+
+    compressed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    again = client.get(url)
+
+    assert compressed[HEADER] == "hit" and compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain.content) / 2
+    assert "Content-Encoding" not in again and again.content == plain.content
+    assert int(again["Content-Length"]) == len(plain.content)
+    for response in (plain, compressed, again):
+        assert "Accept-Encoding" in response["Vary"]
+
+
+def test_the_compressed_page_is_gone_with_the_case_too(client, case, staff, django_capture_on_commit_callbacks):
+    url, gzipped = case.get_absolute_url(), {"Accept-Encoding": "gzip"}
+    client.get(url)
+    assert NAME in gzip.decompress(client.get(url, headers=gzipped).content).decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.unpublish(case, by=staff, note="Family asked")
+
+    gone = client.get(url, headers=gzipped)
+    assert gone.status_code == 404 and "Content-Encoding" not in gone
+    assert NAME not in gone.content.decode()
 
 
 def test_each_language_is_stored_and_answered_apart(client, case):
