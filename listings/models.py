@@ -553,7 +553,7 @@ class CaseSearchToken(models.Model):
 
 
 class SearchName(models.Model):
-    """A distinct normalised name of some case: where a query word with a typo finds the name it meant."""
+    """A distinct normalised word of a case's names, place or region: where a query word with a typo finds it."""
 
     name = models.CharField(max_length=40, unique=True)
 

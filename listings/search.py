@@ -7,8 +7,9 @@ punctuation a space — so "St. John's", "st johns" and "ST JOHNS" are the same 
 words, and "Zoë" is "zoe". A query word matches a case that has a word starting
 with it (people type the start of a name; a word of one or two letters, such as
 "st", matches only itself), or, for a word of five letters or more, a *name*
-differing from it by one typo (a letter missed, added, changed or two swapped),
-found among the distinct names (`SearchName`) with rapidfuzz's optimal-string-alignment
+differing from it by one typo (a letter missed, added, changed or two swapped): a
+person's, a place's or a region's ("Snowbuntng", "Stephenvile", "Labrdor"), found
+among the distinct names (`SearchName`) with rapidfuzz's optimal-string-alignment
 distance, or a name it is a common nickname of, or a nickname of it ("Bill" and "William",
 "Peggy" and "Margaret": the `nicknames` package's table of English names). Every query
 word must match; cases where every word matched exactly come first.
@@ -89,7 +90,7 @@ def index_cases(cases):
         [CaseSearchToken(case_id=case.pk, token=word) for case in cases for word in case_words(case, labels)],
         batch_size=2000,
     )
-    names = {word for case in cases for word in name_words(case) if len(word) >= FUZZY_MIN_LENGTH - 1}
+    names = {word for case in cases for word in case_words(case, labels) if len(word) >= FUZZY_MIN_LENGTH - 1}
     SearchName.objects.bulk_create([SearchName(name=name) for name in names], ignore_conflicts=True, batch_size=2000)
     cache.delete(NAMES_CACHE_KEY)
 
@@ -105,7 +106,7 @@ def _known_names():
 
 
 def near_names(word):
-    """Names one typo away from `word` (five letters or more), for example "snowbunting" for "snowbuntng"."""
+    """Names one typo away from `word` (five letters or more): "snowbunting" for "snowbuntng", "gander" for "gandr"."""
     if len(word) < FUZZY_MIN_LENGTH:
         return []
     return [name for name, _distance, _index in extract(word, _known_names(), scorer=OSA.distance, score_cutoff=1)]

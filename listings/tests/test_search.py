@@ -82,6 +82,20 @@ def test_one_typo_in_a_name_of_five_letters_or_more_still_finds_it(cases, text):
     assert found(text) == ["Snowbunting"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wabsh", ["Snowbunting"]),
+        ("Gandr", ["Brûlé"]),
+        ("Labrdor", ["Snowbunting"]),
+        ("Cantral", ["Brûlé"]),
+        ("Labradr wabush", ["Snowbunting"]),
+    ],
+)
+def test_one_typo_in_a_place_or_region_name_of_five_letters_or_more_still_finds_it(cases, text, expected):
+    assert found(text) == expected
+
+
 @pytest.mark.parametrize("text", ["Snwbuntng", "mren", "zzzz"])
 def test_two_typos_or_a_short_word_with_a_typo_find_nothing(cases, text):
     assert found(text) == []
