@@ -10,6 +10,10 @@
   listing's own order, which an index serves, so ranking never sorts every match.
 - **Rows by id.** A page first reads its cases' ids, which the listing indexes hold
   (no row is read for the rows it skips), then only those rows, from `rows`.
+- **A short list at once.** A search narrowed to a list of a few thousand cases at most
+  (`listings.search.is_short_list`) reads the ids of its first `limit` + 1 matches in rank
+  order in one query, which gives both the count and any page: ranking that few rows is
+  cheaper than counting them and reading the tiers apart.
 """
 
 from functools import cached_property
@@ -22,18 +26,27 @@ from . import search
 class TieredCases:
     """`matches` (a queryset of cases, maybe searched) as a sequence the paginator can count and slice.
 
-    Slices are read tier by tier (`search.tiers`): the exact matches, then the others.
+    Slices are read tier by tier (`search.tiers`): the exact matches, then the others; a
+    search narrowed to a short list, from its ids read in rank order at once.
     """
 
     def __init__(self, matches, *, rows, limit):
         self.matches = matches
+        self.at_once = search.is_short_list(matches)
         self.tiers = search.tiers(matches)
         self.rows = rows
         self.limit = limit
 
     @cached_property
+    def ranked_ids(self):
+        """A short list's ids in rank order, no further than `limit` + 1."""
+        return list(self.matches.values_list("pk", flat=True)[: self.limit + 1])
+
+    @cached_property
     def counted(self):
         """How many cases match, counting no further than `limit` + 1."""
+        if self.at_once:
+            return len(self.ranked_ids)
         # Without the order: the database stops at that many matches instead of sorting them all.
         return self.matches.order_by()[: self.limit + 1].count()
 
@@ -45,6 +58,11 @@ class TieredCases:
 
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
+        ids = self.ranked_ids[start:stop] if self.at_once else self._tiered_ids(start, stop)
+        by_id = self.rows.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def _tiered_ids(self, start, stop):
         ids = []
         for tier in self.tiers:
             found = list(tier.values_list("pk", flat=True)[start:stop]) if stop > start else []
@@ -54,8 +72,7 @@ class TieredCases:
             # This tier ended inside the window or before it: how many cases it holds.
             held = start + len(found) if found else tier.order_by()[: start + 1].count()
             start, stop = max(0, start - held), stop - held
-        by_id = self.rows.in_bulk(ids)
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return ids
 
 
 class CappedPaginator(Paginator):

@@ -27,7 +27,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q, Value
 from django.utils import translation
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA
@@ -46,6 +46,8 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # Every character a token may hold, in the order both databases sort them.
 TOKEN_ALPHABET = string.digits + string.ascii_lowercase
 NAMES_CACHE_KEY = "search:names"
+# The alias that marks a search narrowed to a short list of ids (`is_short_list`).
+SHORT_LIST = "search_short_list"
 
 
 def normalise(text):
@@ -140,7 +142,8 @@ class InIds(Lookup):
 
 
 def _narrowing(words):
-    """(cases matching every word, cases matching every word exactly), as two conditions on the cases.
+    """(cases matching every word, cases matching every word exactly), as two conditions on the cases,
+    and whether they are lists of ids.
 
     The search rows of a word few cases have (at most CANDIDATE_LIMIT) are read from the
     token index at once, and which of them match it exactly is seen in the same rows; once
@@ -167,11 +170,12 @@ def _narrowing(words):
         return (
             Q(*(Q(pk__in=rows.values("case_id")) for _word, rows in common)),
             Q(*(Q(pk__in=CaseSearchToken.objects.filter(token=word).values("case_id")) for word, _rows in common)),
+            False,
         )
     for word, rows in common:
         found = rows.filter(InIds(F("case_id"), matching)) if matching else []
         matching, exact = _narrowed(matching, exact, word, found)
-    return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact)))
+    return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact))), True
 
 
 def _narrowed(matching, exact, word, rows):
@@ -221,11 +225,23 @@ def search(queryset, text):
     words = normalise(text)[:MAX_QUERY_WORDS]
     if not words:
         return queryset
-    matching, exact = _narrowing(words)
+    matching, exact, listed = _narrowing(words)
     queryset = queryset.filter(matching)
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     exact_match = ExpressionWrapper(exact, output_field=BooleanField())
-    return queryset.alias(exact_match=exact_match).order_by(F("exact_match").desc(), *ordering)
+    queryset = queryset.alias(exact_match=exact_match)
+    if listed:
+        queryset = queryset.alias(**{SHORT_LIST: Value(True)})
+    return queryset.order_by(F("exact_match").desc(), *ordering)
+
+
+def is_short_list(matches):
+    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases.
+
+    Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
+    listing can read every id it shows in rank order at once (`listings/pagination.py`).
+    """
+    return SHORT_LIST in matches.query.annotations
 
 
 def tiers(matches):

@@ -4,11 +4,21 @@ import datetime
 
 import pytest
 
+from listings import search
 from listings.models import Case
 from listings.pagination import CappedPaginator
 from listings.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["short list", "common words"])
+def narrowing(request, monkeypatch):
+    """Each test twice: a search narrowed to a list of ids (read at once), and one of words too common to list
+    (read in tiers), as at 100,000 cases."""
+    if request.param == "common words":
+        monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
+    return request.param
 
 
 @pytest.fixture
@@ -53,3 +63,15 @@ def test_an_unpublished_case_never_reaches_a_page_even_among_the_ids():
     _paginator, shown = pages("martin", per_page=10)
 
     assert shown == [[Case.objects.published().get().full_name]]
+
+
+def test_a_short_list_is_counted_and_paged_with_one_query(martins_and_martens, narrowing, django_assert_num_queries):
+    published = Case.objects.published()
+    matches = published.search("martin")
+    paginator = CappedPaginator(matches, 2, rows=published, max_pages=10)
+
+    # One query for the count and the ids, one for the rows; in tiers, the count and each tier's ids apart.
+    with django_assert_num_queries(2 if narrowing == "short list" else 4):
+        assert paginator.count == 6
+        assert [case.full_name for case in paginator.page(2)] == ["N5 Martin", "N0 Marten"]
+    assert search.is_short_list(matches) == (narrowing == "short list")
