@@ -11,8 +11,10 @@ differing from it by one typo (a letter missed, added, changed or two swapped): 
 person's, a place's or a region's ("Snowbuntng", "Stephenvile", "Labrdor"), found
 among the distinct names (`SearchName`) with rapidfuzz's optimal-string-alignment
 distance, or a name it is a common nickname of, or a nickname of it ("Bill" and "William",
-"Peggy" and "Margaret": the `nicknames` package's table of English names). Every query
-word must match; cases where every word matched exactly come first.
+"Peggy" and "Margaret": the `nicknames` package's table of English names), or the word an
+abbreviation of a place or an address stands for ("St" and "Saint", "Mt" and "Mount",
+"Rd" and "Road": `ABBREVIATIONS`). Every query word must match; cases where every word
+matched exactly come first.
 
 Lookups are by the token index, never a scan of the cases table, so a search costs
 about the same with 24 cases or 100,000, on SQLite and MySQL alike. The listing reads
@@ -48,6 +50,24 @@ TOKEN_ALPHABET = string.digits + string.ascii_lowercase
 NAMES_CACHE_KEY = "search:names"
 # The alias that marks a search narrowed to a short list of ids (`is_short_list`).
 SHORT_LIST = "search_short_list"
+# How places and addresses are shortened, matched both ways: "St. John's" is "Saint John's", "Mt Pearl" "Mount Pearl".
+ABBREVIATIONS = {
+    "ave": ["avenue"],
+    "dr": ["drive"],
+    "hbr": ["harbour"],
+    "hwy": ["highway"],
+    "mt": ["mount"],
+    "pt": ["point"],
+    "rd": ["road"],
+    "st": ["saint", "street"],
+    "ste": ["sainte"],
+}
+# The other way: each whole word's abbreviations ("saint": ["st"]).
+_SHORTENED = {
+    word: [short for short, words in ABBREVIATIONS.items() if word in words]
+    for words in ABBREVIATIONS.values()
+    for word in words
+}
 
 
 def normalise(text):
@@ -193,9 +213,12 @@ def _nicknamer():
 
 
 def other_names(word):
-    """The names a nickname stands for and a name's nicknames ("bill": william, will…), from `nicknames`' table."""
+    """The names a nickname stands for and a name's nicknames ("bill": william, will…), from `nicknames`' table,
+    and the whole word an abbreviation stands for or its abbreviation ("st": saint, street; "mount": mt)."""
     nicknamer = _nicknamer()
-    return (nicknamer.nicknames_of(word) | nicknamer.canonicals_of(word)) - {word}
+    others = nicknamer.nicknames_of(word) | nicknamer.canonicals_of(word)
+    others.update(ABBREVIATIONS.get(word, ()), _SHORTENED.get(word, ()))
+    return others - {word}
 
 
 def _starting_with(word):

@@ -65,6 +65,39 @@ def test_a_common_nickname_finds_the_name_and_the_name_its_nicknames(text, expec
     assert [case.full_name for case in Case.objects.published().search(text)] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("saint johns", "Quillfeather"),
+        ("Ste-Anne", "Trask"),
+        ("mount pearl", "Hollett"),
+        ("Mt. Pearl", "Hollett"),
+        ("topsail road", "Hollett"),
+        ("water st", "Quillfeather"),
+    ],
+)
+def test_a_place_or_address_is_found_abbreviated_or_in_full(cases, text, expected):
+    CaseFactory(published=True, last_name="Hollett", last_seen_place="Topsail Rd, Mount Pearl")
+    CaseFactory(published=True, last_name="Trask", last_seen_place="Rue Sainte-Anne")
+
+    assert found(text) == [expected]
+
+
+def test_the_place_as_typed_comes_before_its_abbreviation():
+    CaseFactory(
+        published=True,
+        last_name="Pardy",
+        last_seen_place="Saint Lawrence",
+        published_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    )
+    CaseFactory(published=True, last_name="Pardy", last_seen_place="St. Lawrence")
+
+    assert [case.last_seen_place for case in Case.objects.published().search("st lawrence pardy")] == [
+        "St. Lawrence",
+        "Saint Lawrence",
+    ]
+
+
 def test_the_name_as_typed_comes_before_its_nicknames():
     CaseFactory(
         published=True,
