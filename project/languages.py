@@ -11,10 +11,12 @@ def page_in(request, language):
 
     A page that does not exist has no translation: the switch leads to the home page instead.
     """
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
+    match = request.resolver_match  # set once the URL resolved; not yet for a page a middleware answers
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
     with translation.override(language):
         try:
             url = reverse(match.view_name, args=match.args, kwargs=match.kwargs) if match else reverse("home")
@@ -30,17 +32,20 @@ def languages(request):
 
     def offered():
         current = translation.get_language()
-        return [
-            {
-                "code": code,
-                "name": name,
-                "url": page_in(request, code),
-                # The site's own origin, never the request's Host header.
-                "absolute_url": settings.SITE_URL + page_in(request, code),
-                "is_current": code == current,
-            }
-            for code, name in settings.LANGUAGES
-        ]
+        offered = []
+        for code, name in settings.LANGUAGES:
+            url = page_in(request, code)
+            # The site's own origin, never the request's Host header.
+            offered.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "url": url,
+                    "absolute_url": settings.SITE_URL + url,
+                    "is_current": code == current,
+                }
+            )
+        return offered
 
     # Worked out once, and only where a template asks for it. A page Django could not route (a 404) offers
     # the switch (to the home page) but no hreflang alternates.
