@@ -11,7 +11,8 @@ differing from it by one typo (a letter missed, added, changed or two swapped): 
 person's, a place's or a region's ("Snowbuntng", "Stephenvile", "Labrdor"), found
 among the distinct names (`SearchName`) with rapidfuzz's optimal-string-alignment
 distance, or a name it is a common nickname of, or a nickname of it ("Bill" and "William",
-"Peggy" and "Margaret": the `nicknames` package's table of English names), or the word an
+"Peggy" and "Margaret": the `nicknames` package's table of English names; "Jos" and "Joseph",
+"Pierrot" and "Pierre": `FRENCH_NICKNAMES`), or the word an
 abbreviation of a place or an address stands for ("St" and "Saint", "Mt" and "Mount",
 "Rd" and "Road": `ABBREVIATIONS`). Every query word must match; cases where every word
 matched exactly come first.
@@ -50,6 +51,23 @@ TOKEN_ALPHABET = string.digits + string.ascii_lowercase
 NAMES_CACHE_KEY = "search:names"
 # The alias that marks a search narrowed to a short list of ids (`is_short_list`).
 SHORT_LIST = "search_short_list"
+# Common French and Acadian pet names, which the `nicknames` package (English names only) lacks:
+# {name: its pet names}, matched both ways as nicknames are ("Jos" finds Joseph, "Pierre" finds Pierrot).
+FRENCH_NICKNAMES = {
+    "andre": ["dede"],
+    "elisabeth": ["babette", "lisette"],
+    "francois": ["fanfan"],
+    "francoise": ["fanfan"],
+    "jacques": ["jacquot"],
+    "jean": ["jeannot"],
+    "joseph": ["jos", "jojo"],
+    "josephine": ["jojo", "fifine"],
+    "louis": ["loulou"],
+    "madeleine": ["mado"],
+    "marguerite": ["margot", "guite"],
+    "marie": ["manon", "mimi"],
+    "pierre": ["pierrot"],
+}
 # How places and addresses are shortened, matched both ways: "St. John's" is "Saint John's", "Mt Pearl" "Mount Pearl".
 ABBREVIATIONS = {
     "ave": ["avenue"],
@@ -62,12 +80,16 @@ ABBREVIATIONS = {
     "st": ["saint", "street"],
     "ste": ["sainte"],
 }
-# The other way: each whole word's abbreviations ("saint": ["st"]).
-_SHORTENED = {
-    word: [short for short, words in ABBREVIATIONS.items() if word in words]
-    for words in ABBREVIATIONS.values()
-    for word in words
-}
+
+
+def _both_ways(table):
+    """{word: [other words]} read in both directions: {"st": ["saint"]} also gives {"saint": ["st"]}."""
+    pairs = {}
+    for word, others in table.items():
+        for other in others:
+            for one, two in ((word, other), (other, word)):
+                pairs.setdefault(one, set()).add(two)
+    return pairs
 
 
 def normalise(text):
@@ -213,12 +235,16 @@ def _nicknamer():
 
 
 def other_names(word):
-    """The names a nickname stands for and a name's nicknames ("bill": william, will…), from `nicknames`' table,
-    and the whole word an abbreviation stands for or its abbreviation ("st": saint, street; "mount": mt)."""
+    """The names a nickname stands for and a name's nicknames ("bill": william, will…), from `nicknames`' table
+    and `FRENCH_NICKNAMES`, and the word an abbreviation stands for or its abbreviation ("st": saint, street)."""
     nicknamer = _nicknamer()
-    others = nicknamer.nicknames_of(word) | nicknamer.canonicals_of(word)
-    others.update(ABBREVIATIONS.get(word, ()), _SHORTENED.get(word, ()))
+    others = nicknamer.nicknames_of(word) | nicknamer.canonicals_of(word) | _other_words().get(word, set())
     return others - {word}
+
+
+@functools.cache
+def _other_words():
+    return _both_ways(FRENCH_NICKNAMES | ABBREVIATIONS)
 
 
 def _starting_with(word):

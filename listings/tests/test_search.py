@@ -98,6 +98,15 @@ def test_the_place_as_typed_comes_before_its_abbreviation():
     ]
 
 
+@pytest.mark.parametrize(("text", "expected"), [("jos gallant", "Joseph Gallant"), ("pierre aucoin", "Pierrot Aucoin")])
+def test_a_french_pet_name_finds_the_name_and_the_name_its_pet_names(text, expected):
+    CaseFactory(published=True, first_name="Joseph", last_name="Gallant")
+    CaseFactory(published=True, first_name="Pierrot", last_name="Aucoin")
+    CaseFactory(published=True, first_name="Josée", last_name="Aucoin")
+
+    assert [case.full_name for case in Case.objects.published().search(text)] == [expected]
+
+
 def test_the_name_as_typed_comes_before_its_nicknames():
     CaseFactory(
         published=True,
