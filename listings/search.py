@@ -4,8 +4,10 @@ Each case has a row per word it can be found by (`CaseSearchToken`): its names,
 nickname and last-seen place, and its region's name in every language of the site,
 each *normalised* — lower case, accents and apostrophes dropped, any other
 punctuation a space — so "St. John's", "st johns" and "ST JOHNS" are the same two
-words, and "Zoë" is "zoe". A query word matches a case that has a word starting
-with it (people type the start of a name; a word of one or two letters, such as
+words, and "Zoë" is "zoe"; and each two words in a row of a field written as one, so
+"stjohns" and "cornerbrook" are found too. A letter standing alone in a query is joined
+to the next word: "O Neil" is "oneil", as "O'Neil" is. A query word matches a case that
+has a word starting with it (people type the start of a name; a word of one or two letters, such as
 "st", matches only itself), or, for a word of five letters or more, a *name*
 differing from it by one typo (a letter missed, added, changed or two swapped): a
 person's, a place's or a region's ("Snowbuntng", "Stephenvile", "Labrdor"), found
@@ -24,6 +26,7 @@ own order, so that it never sorts every match (README, Performance).
 """
 
 import functools
+import itertools
 import re
 import string
 import unicodedata
@@ -77,7 +80,8 @@ ABBREVIATIONS = {
     "mt": ["mount"],
     "pt": ["point"],
     "rd": ["road"],
-    "st": ["saint", "street"],
+    # Not "street" as well: "St." in a place is a saint, and reading every street too made "St. John's" 3 times slower.
+    "st": ["saint"],
     "ste": ["sainte"],
 }
 
@@ -100,15 +104,34 @@ def normalise(text):
     return [word[:TOKEN_MAX_LENGTH] for word in _NOT_WORD.split(plain) if word]
 
 
+def with_joined(words):
+    """`words` and each two in a row as one: "Corner Brook" is also "cornerbrook", "O Neil" also "oneil"."""
+    return [*words, *(f"{first}{second}"[:TOKEN_MAX_LENGTH] for first, second in itertools.pairwise(words))]
+
+
+def query_words(text):
+    """The words of a query, a letter standing alone joined to the word after it: "O Neil" is "oneil".
+
+    "O'Neil" is one word ("oneil"), so a letter alone ("o") would otherwise match nothing of it.
+    """
+    words = []
+    for word in normalise(text):
+        if words and len(words[-1]) == 1 and words[-1].isalpha():
+            words[-1] = f"{words[-1]}{word}"[:TOKEN_MAX_LENGTH]
+        else:
+            words.append(word)
+    return words
+
+
 def name_words(case):
-    return set(normalise(f"{case.first_name} {case.last_name} {case.nickname}"))
+    return {word for name in (case.first_name, case.last_name, case.nickname) for word in with_joined(normalise(name))}
 
 
 def case_words(case, region_labels):
     """Every word a case can be found by; `region_labels` maps a region to its names in every language."""
-    words = name_words(case) | set(normalise(case.last_seen_place))
+    words = name_words(case) | set(with_joined(normalise(case.last_seen_place)))
     for label in region_labels.get(case.region, ()):
-        words.update(normalise(label))
+        words.update(with_joined(normalise(label)))
     return words
 
 
@@ -236,7 +259,7 @@ def _nicknamer():
 
 def other_names(word):
     """The names a nickname stands for and a name's nicknames ("bill": william, will…), from `nicknames`' table
-    and `FRENCH_NICKNAMES`, and the word an abbreviation stands for or its abbreviation ("st": saint, street)."""
+    and `FRENCH_NICKNAMES`, and the word an abbreviation stands for or its abbreviation ("st": saint; "rd": road)."""
     nicknamer = _nicknamer()
     others = nicknamer.nicknames_of(word) | nicknamer.canonicals_of(word) | _other_words().get(word, set())
     return others - {word}
@@ -271,7 +294,7 @@ def matching_word(word):
 
 def search(queryset, text):
     """`queryset` narrowed to cases matching every word of `text`, exact matches first."""
-    words = normalise(text)[:MAX_QUERY_WORDS]
+    words = query_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return queryset
     matching, exact, listed = _narrowing(words)
