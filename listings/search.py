@@ -4,20 +4,22 @@ Each case has a row per word it can be found by (`CaseSearchToken`): its names,
 nickname and last-seen place, and its region's name in every language of the site,
 each *normalised* — lower case, accents and apostrophes dropped, any other
 punctuation a space — so "St. John's", "st johns" and "ST JOHNS" are the same two
-words, and "Zoë" is "zoe"; and each two words in a row of a field written as one, so
-"stjohns" and "cornerbrook" are found too. A letter standing alone in a query is joined
-to the next word: "O Neil" is "oneil", as "O'Neil" is. A query word matches a case that
-has a word starting with it (people type the start of a name; a word of one or two letters, such as
-"st", matches only itself), or, for a word of five letters or more, a *name*
-differing from it by one typo (a letter missed, added, changed or two swapped): a
-person's, a place's or a region's ("Snowbuntng", "Stephenvile", "Labrdor"), found
-among the distinct names (`SearchName`) with rapidfuzz's optimal-string-alignment
-distance, or a name it is a common nickname of, or a nickname of it ("Bill" and "William",
-"Peggy" and "Margaret": the `nicknames` package's table of English names; "Jos" and "Joseph",
-"Pierrot" and "Pierre": `FRENCH_NICKNAMES`), or the word an
-abbreviation of a place or an address stands for ("St" and "Saint", "Mt" and "Mount",
-"Rd" and "Road": `ABBREVIATIONS`). Every query word must match; cases where every word
-matched exactly come first.
+words, and "Zoë" is "zoe". Each two words in a row of a field are also one word, so
+"stjohns" and "cornerbrook" are found too; a letter standing alone in a query is
+joined to the next word: "O Neil" is "oneil", as "O'Neil" is.
+
+A query word matches a case that has a word starting with it (people type the start
+of a name; a word of one or two letters, such as "st", matches only itself), or, for a
+word of five letters or more, a *name* differing from it by one typo (a letter missed,
+added, changed or two swapped): a person's, a place's or a region's ("Snowbuntng",
+"Stephenvile", "Labrdor"), found among the distinct names (`SearchName`) with
+rapidfuzz's optimal-string-alignment distance. It also matches a name it is a common
+nickname of, or a nickname of it ("Bill" and "William", "Peggy" and "Margaret": the
+`nicknames` package's table of English names; "Jos" and "Joseph", "Pierrot" and
+"Pierre": `FRENCH_NICKNAMES`), and the word an abbreviation of a place or an address
+stands for, or its abbreviation ("St" and "Saint", "Mt" and "Mount", "Rd" and "Road":
+`ABBREVIATIONS`). Every query word must match; cases where every word matched exactly
+come first.
 
 Lookups are by the token index, never a scan of the cases table, so a search costs
 about the same with 24 cases or 100,000, on SQLite and MySQL alike. The listing reads

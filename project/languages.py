@@ -32,11 +32,11 @@ def languages(request):
 
     def offered():
         current = translation.get_language()
-        offered = []
+        entries = []
         for code, name in settings.LANGUAGES:
             url = page_in(request, code)
             # The site's own origin, never the request's Host header.
-            offered.append(
+            entries.append(
                 {
                     "code": code,
                     "name": name,
@@ -45,7 +45,7 @@ def languages(request):
                     "is_current": code == current,
                 }
             )
-        return offered
+        return entries
 
     # Worked out once, and only where a template asks for it. A page Django could not route (a 404) offers
     # the switch (to the home page) but no hreflang alternates.
