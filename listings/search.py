@@ -54,6 +54,10 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # Every character a token may hold, in the order both databases sort them.
 TOKEN_ALPHABET = string.digits + string.ascii_lowercase
 NAMES_CACHE_KEY = "search:names"
+# Query words found in more than CANDIDATE_LIMIT cases ("labrador", "st"), remembered so that their rows are not
+# read again only to be dropped. Only a hint: a word remembered wrongly is still matched, by the slower way.
+COMMON_WORD_KEY = "search:common:{}"
+COMMON_WORD_SECONDS = 24 * 3600
 # The alias that marks a search narrowed to a short list of ids (`is_short_list`).
 SHORT_LIST = "search_short_list"
 # Common French and Acadian pet names, which the `nicknames` package (English names only) lacks:
@@ -216,20 +220,26 @@ def _narrowing(words):
     token index at once, and which of them match it exactly is seen in the same rows; once
     one word is that rare, every other word only narrows its list of cases, so the queries
     on the cases start from a short list of ids. Only when every word is common ("labrador",
-    "st") do they stay subqueries the database joins.
+    "st") do they stay subqueries the database joins. A word once found common is not read
+    at first again (`COMMON_WORD_KEY`).
     """
     from .models import CaseSearchToken
 
     matching = exact = None
     common = []
+    known_common = cache.get_many([COMMON_WORD_KEY.format(word) for word in words])
     # The longest words first: usually the rarest, so the others are read only for their cases.
     for word in sorted(words, key=len, reverse=True):
         rows = CaseSearchToken.objects.filter(matching_word(word)).values_list("case_id", "token")
         if matching is not None:
             found = rows.filter(InIds(F("case_id"), matching)) if matching else []
+        elif COMMON_WORD_KEY.format(word) in known_common:
+            common.append((word, rows))
+            continue
         else:
             found = rows[: CANDIDATE_LIMIT + 1]
             if len(found) > CANDIDATE_LIMIT:
+                cache.set(COMMON_WORD_KEY.format(word), True, timeout=COMMON_WORD_SECONDS)
                 common.append((word, rows))
                 continue
         matching, exact = _narrowed(matching, exact, word, found)

@@ -3,9 +3,13 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from listings import search
 from listings.models import Case, Region
 from listings.search import Ids, InIds, normalise
 from listings.tests.factories import CaseFactory
@@ -205,3 +209,42 @@ def test_ids_are_written_into_the_sql_as_numbers_only():
     assert Case.objects.exclude(InIds(F("pk"), Ids([]))).count() == 3
     with pytest.raises(ValueError):
         Ids(["1) OR (1=1"])
+
+
+def first_reads(queries, word):
+    """The queries that read `word`'s search rows themselves (up to a `LIMIT`), not narrowed by other words'."""
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].split(" FROM ", 1)[1].strip('`"').startswith("listings_casesearchtoken")
+        and "LIMIT" in query["sql"]
+        and f"'{word}'" in query["sql"]
+    ]
+
+
+def test_a_word_found_common_is_not_read_first_again(monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 2)
+    for last_name in ("Ashby", "Brett", "Colley"):
+        CaseFactory(published=True, last_name=last_name, last_seen_place="Labrador City", region=Region.LABRADOR)
+    CaseFactory(published=True, last_name="Dyke", first_name="Ashby", last_seen_place="Gander", region=Region.CENTRAL)
+
+    with CaptureQueriesContext(connection) as first:
+        assert found("labrador ashby") == ["Ashby"]
+    with CaptureQueriesContext(connection) as again:
+        assert found("labrador ashby") == ["Ashby"]
+
+    assert cache.get(search.COMMON_WORD_KEY.format("labrador")) is True
+    assert cache.get(search.COMMON_WORD_KEY.format("ashby")) is None
+    assert first_reads(first.captured_queries, "labrador")
+    assert not first_reads(again.captured_queries, "labrador")
+    assert first_reads(again.captured_queries, "ashby")
+
+
+def test_a_word_wrongly_remembered_as_common_is_still_matched(cases):
+    expected = found("quillfeather st")
+    cache.set(search.COMMON_WORD_KEY.format("quillfeather"), True)
+    cache.set(search.COMMON_WORD_KEY.format("st"), True)
+
+    assert expected == ["Quillfeather"]
+    assert found("quillfeather st") == expected
+    assert found("quillfeather") == expected
