@@ -49,6 +49,7 @@ def pages(slug, last_page):
         ("search 2 words", "/listings/?q=maren+gander"),
         ("search 3 words", "/listings/?q=zoe+corner+brook"),
         ("search region word", "/listings/?q=labrador+ada"),
+        ("search region alone", "/listings/?q=labrador"),
         ("search + filter", "/listings/?q=kettle&region=central"),
         ("case page", f"/listings/{slug}/"),
     ]
