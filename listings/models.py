@@ -553,7 +553,7 @@ class CaseSearchToken(models.Model):
 
 
 class SearchName(models.Model):
-    """A distinct normalised word of a case's names, place or region: where a query word with a typo finds it."""
+    """A distinct normalised word of a case's names or place: where a query word with a typo finds it."""
 
     name = models.CharField(max_length=40, unique=True)
 

@@ -1,18 +1,23 @@
 """Search that forgives: what a case is found by, written the way people type it.
 
 Each case has a row per word it can be found by (`CaseSearchToken`): its names,
-nickname and last-seen place, and its region's name in every language of the site,
-each *normalised* — lower case, accents and apostrophes dropped, any other
-punctuation a space — so "St. John's", "st johns" and "ST JOHNS" are the same two
-words, and "Zoë" is "zoe". Each two words in a row of a field are also one word, so
-"stjohns" and "cornerbrook" are found too; a letter standing alone in a query is
-joined to the next word: "O Neil" is "oneil", as "O'Neil" is.
+nickname and last-seen place, each *normalised* — lower case, accents and apostrophes
+dropped, any other punctuation a space — so "St. John's", "st johns" and "ST JOHNS"
+are the same two words, and "Zoë" is "zoe". Each two words in a row of a field are
+also one word, so "stjohns" and "cornerbrook" are found too; a letter standing alone
+in a query is joined to the next word: "O Neil" is "oneil", as "O'Neil" is.
+
+A case's region is found by the case's own column, not by rows: a query word that
+matches a word of a region's name in any language of the site, as it would a case's
+word ("labrador", "aval", "labrdor", "peninsule"), finds every case in that region
+(`regions_found_by`). A region holds a sixth of the registry, so its rows made the
+slowest searches.
 
 A query word matches a case that has a word starting with it (people type the start
 of a name; a word of one or two letters, such as "st", matches only itself), or, for a
 word of five letters or more, a *name* differing from it by one typo (a letter missed,
-added, changed or two swapped): a person's, a place's or a region's ("Snowbuntng",
-"Stephenvile", "Labrdor"), found among the distinct names (`SearchName`) with
+added, changed or two swapped): a person's or a place's ("Snowbuntng",
+"Stephenvile"), found among the distinct names (`SearchName`) with
 rapidfuzz's optimal-string-alignment distance. It also matches a name it is a common
 nickname of, or a nickname of it ("Bill" and "William", "Peggy" and "Margaret": the
 `nicknames` package's table of English names; "Jos" and "Joseph", "Pierrot" and
@@ -133,12 +138,9 @@ def name_words(case):
     return {word for name in (case.first_name, case.last_name, case.nickname) for word in with_joined(normalise(name))}
 
 
-def case_words(case, region_labels):
-    """Every word a case can be found by; `region_labels` maps a region to its names in every language."""
-    words = name_words(case) | set(with_joined(normalise(case.last_seen_place)))
-    for label in region_labels.get(case.region, ()):
-        words.update(with_joined(normalise(label)))
-    return words
+def case_words(case):
+    """Every word a case can be found by, but its region's names: those are matched to the region itself."""
+    return name_words(case) | set(with_joined(normalise(case.last_seen_place)))
 
 
 def region_labels():
@@ -153,17 +155,45 @@ def region_labels():
     return labels
 
 
+@functools.cache
+def region_words():
+    """{region: the words of its names in every language}: "labrador", "avalon", "peninsula", "avalonpeninsula"…"""
+    return {
+        region: {word for label in labels for word in with_joined(normalise(label))}
+        for region, labels in region_labels().items()
+    }
+
+
+def regions_found_by(word):
+    """(the regions a query word finds, those it names exactly), as a word finds a case's words (`matching_word`)."""
+    others = other_names(word)
+    found, exact = set(), set()
+    for region, words in region_words().items():
+        if word in words:
+            exact.add(region)
+        if any(_finds(word, region_word, others) for region_word in words):
+            found.add(region)
+    return found, exact
+
+
+def _finds(word, other, others):
+    if other == word or other in others:
+        return True
+    if len(word) >= PREFIX_MIN_LENGTH and other.startswith(word):
+        return True
+    return len(word) >= FUZZY_MIN_LENGTH and OSA.distance(word, other) <= 1
+
+
 def index_cases(cases):
     """(Re)write the search rows of `cases`; one query to delete, two to insert, whatever their number."""
     from .models import CaseSearchToken, SearchName
 
-    labels = region_labels()
     CaseSearchToken.objects.filter(case__in=[case.pk for case in cases]).delete()
     CaseSearchToken.objects.bulk_create(
-        [CaseSearchToken(case_id=case.pk, token=word) for case in cases for word in case_words(case, labels)],
+        [CaseSearchToken(case_id=case.pk, token=word) for case in cases for word in case_words(case)],
         batch_size=2000,
     )
-    names = {word for case in cases for word in case_words(case, labels) if len(word) >= FUZZY_MIN_LENGTH - 1}
+    names = {word for case in cases for word in case_words(case) if len(word) >= FUZZY_MIN_LENGTH - 1}
     SearchName.objects.bulk_create([SearchName(name=name) for name in names], ignore_conflicts=True, batch_size=2000)
     cache.delete(NAMES_CACHE_KEY)
 
@@ -219,40 +249,75 @@ def _narrowing(words):
     The search rows of a word few cases have (at most CANDIDATE_LIMIT) are read from the
     token index at once, and which of them match it exactly is seen in the same rows; once
     one word is that rare, every other word only narrows its list of cases, so the queries
-    on the cases start from a short list of ids. Only when every word is common ("labrador",
-    "st") do they stay subqueries the database joins. A word once found common is not read
-    at first again (`COMMON_WORD_KEY`).
+    on the cases start from a short list of ids. A word that finds a region ("labrador",
+    "aval", "labrdor") is never read first: its regions are a condition on the cases'
+    column, or'd with its search rows (a place "Labrador City"). Only when every word is
+    common ("st") or finds a region do the conditions stay subqueries the database checks
+    as it reads a listing index in order. A word once found common is not read at first
+    again (`COMMON_WORD_KEY`).
     """
     from .models import CaseSearchToken
 
     matching = exact = None
-    common = []
+    broad = []
     known_common = cache.get_many([COMMON_WORD_KEY.format(word) for word in words])
     # The longest words first: usually the rarest, so the others are read only for their cases.
     for word in sorted(words, key=len, reverse=True):
         rows = CaseSearchToken.objects.filter(matching_word(word)).values_list("case_id", "token")
+        regions = regions_found_by(word)
+        if regions[0] or COMMON_WORD_KEY.format(word) in known_common:
+            broad.append((word, rows, regions))
+            continue
         if matching is not None:
             found = rows.filter(InIds(F("case_id"), matching)) if matching else []
-        elif COMMON_WORD_KEY.format(word) in known_common:
-            common.append((word, rows))
-            continue
         else:
             found = rows[: CANDIDATE_LIMIT + 1]
             if len(found) > CANDIDATE_LIMIT:
                 cache.set(COMMON_WORD_KEY.format(word), True, timeout=COMMON_WORD_SECONDS)
-                common.append((word, rows))
+                broad.append((word, rows, regions))
                 continue
         matching, exact = _narrowed(matching, exact, word, found)
     if matching is None:
         return (
-            Q(*(Q(pk__in=rows.values("case_id")) for _word, rows in common)),
-            Q(*(Q(pk__in=CaseSearchToken.objects.filter(token=word).values("case_id")) for word, _rows in common)),
+            Q(*(_either(regions, rows.values("case_id")) for _word, rows, (regions, _exact) in broad)),
+            Q(*(_exactly(word, regions) for word, _rows, (_found, regions) in broad)),
             False,
         )
-    for word, rows in common:
-        found = rows.filter(InIds(F("case_id"), matching)) if matching else []
-        matching, exact = _narrowed(matching, exact, word, found)
-    return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact))), True
+    # A region word's regions stay a condition, checked as the cases are read: no case is read for them apart.
+    matching_in, exact_in = [], []
+    for word, rows, (regions, exact_regions) in broad:
+        if regions:
+            matching_in.append(_either(regions, rows.values("case_id")))
+            exact_in.append(_either(exact_regions, _named(word).values("case_id")))
+        else:
+            found = rows.filter(InIds(F("case_id"), matching)) if matching else []
+            matching, exact = _narrowed(matching, exact, word, found)
+    return Q(InIds(F("pk"), Ids(matching)), *matching_in), Q(InIds(F("pk"), Ids(exact)), *exact_in), True
+
+
+def _exactly(word, regions):
+    """The cases `word` names exactly: those of its `regions`, and those with it among their words, as a list of
+    ids when they are few (the database then reads them alone, not a whole listing in search of them)."""
+    cases = _named(word).values_list("case_id", flat=True)
+    if not regions:
+        few = list(cases[: CANDIDATE_LIMIT + 1])
+        if len(few) <= CANDIDATE_LIMIT:
+            return Q(InIds(F("pk"), Ids(few)))
+    return _either(regions, cases)
+
+
+def _named(word):
+    """The search rows that are `word` itself."""
+    from .models import CaseSearchToken
+
+    return CaseSearchToken.objects.filter(token=word)
+
+
+def _either(regions, cases):
+    """Cases in one of `regions` or among `cases` (a subquery of ids): the regions first, which the listing
+    indexes hold, so that the database looks for a search row only for the cases outside them."""
+    among = Q(pk__in=cases)
+    return Q(region__in=sorted(regions)) | among if regions else among
 
 
 def _narrowed(matching, exact, word, rows):

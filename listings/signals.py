@@ -9,7 +9,7 @@ from .media import delete_stored_files
 from .models import Case, Photo
 
 # The fields a case is found by: a save that names none of them leaves its search rows alone.
-SEARCHED_FIELDS = {"first_name", "last_name", "nickname", "last_seen_place", "region"}
+SEARCHED_FIELDS = {"first_name", "last_name", "nickname", "last_seen_place"}
 
 
 @receiver(post_save, sender=Case, dispatch_uid="listings.index_case_for_search")

@@ -12,12 +12,11 @@ def index_existing_cases(apps, schema_editor):
     Case = apps.get_model("listings", "Case")
     CaseSearchToken = apps.get_model("listings", "CaseSearchToken")
     SearchName = apps.get_model("listings", "SearchName")
-    labels = search.region_labels()
     names = set()
     cases = Case.objects.order_by("pk").only("first_name", "last_name", "nickname", "last_seen_place", "region")
     batch = []
     for case in cases.iterator(chunk_size=1000):
-        batch.extend(CaseSearchToken(case_id=case.pk, token=word) for word in search.case_words(case, labels))
+        batch.extend(CaseSearchToken(case_id=case.pk, token=word) for word in search.case_words(case))
         names.update(word for word in search.name_words(case) if len(word) >= search.FUZZY_MIN_LENGTH - 1)
         if len(batch) >= 5000:
             CaseSearchToken.objects.bulk_create(batch)

@@ -11,13 +11,12 @@ def add_joined_words(apps, schema_editor):
     Case = apps.get_model("listings", "Case")
     CaseSearchToken = apps.get_model("listings", "CaseSearchToken")
     SearchName = apps.get_model("listings", "SearchName")
-    labels = search.region_labels()
     cases = Case.objects.order_by("pk").only("first_name", "last_name", "nickname", "last_seen_place", "region")
     batch, names = [], set()
     for case in cases.iterator(chunk_size=1000):
-        texts = [case.first_name, case.last_name, case.nickname, case.last_seen_place, *labels.get(case.region, ())]
+        texts = [case.first_name, case.last_name, case.nickname, case.last_seen_place]
         separate = {word for text in texts for word in search.normalise(text)}
-        joined = search.case_words(case, labels) - separate
+        joined = search.case_words(case) - separate
         batch.extend(CaseSearchToken(case_id=case.pk, token=word) for word in joined)
         names.update(word for word in joined if len(word) >= search.FUZZY_MIN_LENGTH - 1)
         if len(batch) >= 5000:

@@ -92,6 +92,7 @@ def many_cases():
         {"seen_after": "2020-01-01", "seen_before": "2030-01-01"},
         {"age_min": "20", "age_max": "40"},
         {"q": "street"},
+        {"q": "labrador"},
     ],
 )
 def test_listing_pages_use_an_index(many_cases, query):
@@ -119,6 +120,23 @@ def test_a_listing_pages_ids_come_from_the_index_alone(many_cases, query):
     case_rows = [row for row in plan if row["table"] == Case._meta.db_table]
     assert case_rows, plan
     assert all("Using index" in (row["Extra"] or "").split("; ") for row in case_rows), plan
+
+
+@pytest.mark.parametrize("text", ["labrador", "labr"])
+def test_a_region_words_pages_are_read_in_the_listings_order_not_sorted(many_cases, text):
+    # The region is a condition on the cases' column, which the listing index holds: each tier of the ranking
+    # is read from it in order, stopping after a page, however many cases the region has.
+    matches = CaseFilter({"q": text}, queryset=Case.objects.published()).qs
+
+    plans = [
+        explain(tier.values_list("pk", flat=True)[: settings.LISTINGS_PAGE_SIZE]) for tier in search.tiers(matches)
+    ]
+
+    # A tier nothing can be in ("labr" is no case's whole word) is not read at all ("Impossible WHERE").
+    case_rows = [row for plan in plans for row in plan if row["table"] == Case._meta.db_table]
+    assert case_rows, plans
+    assert all(row["key"].startswith("case_listing") for row in case_rows), plans
+    assert not any("filesort" in (row["Extra"] or "") for row in case_rows), plans
 
 
 def test_newest_first_listing_reads_the_index_in_order(many_cases):
