@@ -26,8 +26,9 @@ stands for, or its abbreviation ("St" and "Saint", "Mt" and "Mount", "Rd" and "R
 `ABBREVIATIONS`). Every query word must match; cases where every word matched exactly
 come first.
 
-Lookups are by the token index, never a scan of the cases table, so a search costs
-about the same with 24 cases or 100,000, on SQLite and MySQL alike. The listing reads
+Lookups are by the token index, and a region word's by a listing index read in order
+(which holds the region), never a scan of the cases' rows, so a search costs about the
+same with 24 cases or 100,000, on SQLite and MySQL alike. The listing reads
 the ranking as two `tiers` (exact matches, then the others), each in the listing's
 own order, so that it never sorts every match (README, Performance).
 """

@@ -216,6 +216,9 @@ def test_exact_matches_come_before_near_ones():
 
     assert found("martin") == ["Martin", "Marten"]
     assert found("marten") == ["Marten", "Martin"]
+    # The same when the word is remembered as common, so its cases are no short list.
+    cache.set(search.COMMON_WORD_KEY.format("martin"), True)
+    assert found("martin") == ["Martin", "Marten"]
 
 
 def test_an_edited_name_is_found_by_its_new_spelling(cases):
