@@ -436,6 +436,8 @@ CONTENT_SECURITY_POLICY = {
 CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
 if env("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        CACHES["default"]["BACKEND"] = "project.cache.RedisCache"  # one client per pool, not per call
 else:
     CACHES = {
         "default": {
