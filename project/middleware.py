@@ -1,5 +1,8 @@
-"""Response headers Django has no setting for, and a calm answer when the database is away."""
+"""Response headers Django has no setting for, a calm answer when the database is away, and a process kept
+free of long pauses."""
 
+import functools
+import gc
 import logging
 
 from django.conf import settings
@@ -16,6 +19,33 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 # Seconds a client is asked to wait before trying again during a database outage.
 RETRY_AFTER_SECONDS = 30
+
+
+@functools.cache
+def freeze_loaded_objects():
+    """Keep everything a process holds after its first request out of the garbage collector's full passes.
+
+    Modules, templates, URL patterns and translation catalogues live as long as the process, yet
+    every full pass of the collector walks them all: 45-80 ms on this site at 100,000 cases, every
+    few dozen requests, enough alone to break a 50 ms p95. After `gc.freeze()` a full pass walks only
+    what was made since (6-10 ms when frozen right after start-up, under 1 ms after a first request).
+    Once per process.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+class FreezeLoadedObjectsMiddleware:
+    """After a process's first answer, `freeze_loaded_objects()`; above every other middleware, so that a
+    process answering only stored pages does it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        freeze_loaded_objects()
+        return response
 
 
 class PermissionsPolicyMiddleware:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.middleware.FreezeLoadedObjectsMiddleware",
     "project.observability.RequestIdMiddleware",
     # Before everything else: a stored page is answered at once (pagecache/pages.py).
     "pagecache.pages.PageCacheMiddleware",

@@ -1,6 +1,7 @@
 """Search forgives punctuation, accents, region names and one typo, and ranks exact matches first."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -217,7 +218,7 @@ def test_exact_matches_come_before_near_ones():
     assert found("martin") == ["Martin", "Marten"]
     assert found("marten") == ["Marten", "Martin"]
     # The same when the word is remembered as common, so its cases are no short list.
-    cache.set(search.COMMON_WORD_KEY.format("martin"), True)
+    cache.set(search.COMMON_WORD_KEY.format("martin"), 2)
     assert found("martin") == ["Martin", "Marten"]
 
 
@@ -251,18 +252,22 @@ def test_ids_are_written_into_the_sql_as_numbers_only():
         Ids(["1) OR (1=1"])
 
 
-def first_reads(queries, word):
-    """The queries that read `word`'s search rows themselves (up to a `LIMIT`), not narrowed by other words'."""
+def reads_of(queries, word):
+    """The queries that read `word`'s search rows."""
     return [
         query["sql"]
         for query in queries
         if query["sql"].split(" FROM ", 1)[1].strip('`"').startswith("listings_casesearchtoken")
-        and "LIMIT" in query["sql"]
         and f"'{word}'" in query["sql"]
     ]
 
 
-def test_a_word_found_common_is_not_read_first_again(monkeypatch):
+def among_cases(sql):
+    """Whether a query on search rows reads them only for a list of cases."""
+    return re.search(r"case_id[`\"]? IN \(\d", sql) is not None
+
+
+def test_a_word_found_common_is_remembered_and_read_after_the_others(monkeypatch):
     monkeypatch.setattr(search, "CANDIDATE_LIMIT", 2)
     for last_name in ("Ashby", "Brett", "Colley"):
         CaseFactory(published=True, last_name=last_name, last_seen_place="Wabush")
@@ -273,17 +278,50 @@ def test_a_word_found_common_is_not_read_first_again(monkeypatch):
     with CaptureQueriesContext(connection) as again:
         assert found("wabush ashby") == ["Ashby"]
 
-    assert cache.get(search.COMMON_WORD_KEY.format("wabush")) is True
+    assert cache.get(search.COMMON_WORD_KEY.format("wabush")) == 3  # its rows
     assert cache.get(search.COMMON_WORD_KEY.format("ashby")) is None
-    assert first_reads(first.captured_queries, "wabush")
-    assert not first_reads(again.captured_queries, "wabush")
-    assert first_reads(again.captured_queries, "ashby")
+    order = [query["sql"] for query in again.captured_queries]
+    assert order.index(reads_of(again.captured_queries, "ashby")[0]) < order.index(
+        reads_of(again.captured_queries, "wabush")[0]
+    )
+    assert reads_of(first.captured_queries, "wabush")
+
+
+def test_a_place_in_two_rows_of_each_case_is_still_a_short_list(monkeypatch):
+    # Each case has "water" and "waterstreet": six rows, three cases.
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
+    for last_name in ("Ashby", "Brett", "Colley"):
+        CaseFactory(published=True, last_name=last_name, last_seen_place="Water Street, St. John's")
+
+    matches = Case.objects.published().search("water")
+
+    assert search.is_short_list(matches)
+    assert sorted(case.last_name for case in matches) == ["Ashby", "Brett", "Colley"]
+    assert cache.get(search.COMMON_WORD_KEY.format("water")) is None
+
+
+@pytest.mark.parametrize(
+    ("rows_remembered", "read_among_cases"),
+    [(2, False), (10**6, True)],
+    ids=["few rows: read whole", "many rows: read among the cases"],
+)
+def test_a_common_word_is_read_the_cheaper_way(rows_remembered, read_among_cases):
+    CaseFactory(published=True, last_name="Ashby", last_seen_place="St. John's")
+    CaseFactory(published=True, last_name="Brett", last_seen_place="St. Anthony", region=Region.NORTHERN_PENINSULA)
+    CaseFactory(published=True, last_name="Colley", last_seen_place="Gander", region=Region.CENTRAL)
+    cache.set(search.COMMON_WORD_KEY.format("st"), rows_remembered)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert found("st johns") == ["Ashby"]
+
+    (read,) = reads_of(queries.captured_queries, "st")
+    assert among_cases(read) is read_among_cases
 
 
 def test_a_word_wrongly_remembered_as_common_is_still_matched(cases):
     expected = found("quillfeather st")
-    cache.set(search.COMMON_WORD_KEY.format("quillfeather"), True)
-    cache.set(search.COMMON_WORD_KEY.format("st"), True)
+    cache.set(search.COMMON_WORD_KEY.format("quillfeather"), 1)
+    cache.set(search.COMMON_WORD_KEY.format("st"), 10**6)
 
     assert expected == ["Quillfeather"]
     assert found("quillfeather st") == expected
