@@ -282,7 +282,7 @@ def _narrowing(words):
             common.append((word, rows, rows_held))
         else:
             found = list(rows.values_list("case_id", "token")[: ROW_LIMIT + 1])
-            if len({case_id for case_id, _token in found}) > CANDIDATE_LIMIT:
+            if len(found) > ROW_LIMIT or len({case_id for case_id, _token in found}) > CANDIDATE_LIMIT:
                 cache.set(COMMON_WORD_KEY.format(word), len(found), timeout=COMMON_WORD_SECONDS)
             if len(found) > ROW_LIMIT:
                 common.append((word, rows, len(found)))
