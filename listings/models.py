@@ -534,16 +534,30 @@ class Tip(models.Model):
 
 
 class CaseSearchToken(models.Model):
-    """One word a case is found by, normalised (listings/search.py); rewritten whenever the case is saved."""
+    """One word a case is found by, normalised (listings/search.py); rewritten whenever the case is saved.
+
+    Each row also holds a copy of the case's place in the listings, kept by `search.index_cases`
+    and `signals.py` whenever the case's review state, case status, publication or region
+    changes, so that a search narrowed to a short list ranks its matches without reading the
+    cases (`search.ShortList`). The cases are still read for the page shown, from
+    `Case.objects.published()`.
+    """
 
     # Indexed by `search_case_token_idx`, which starts with it.
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_tokens", db_index=False)
     token = models.CharField(max_length=40)
+    # The case's `published_at` in microseconds since 1970 while it is published, else None: it sorts as the
+    # listings do, and thousands of numbers are read far faster than datetimes (`search.published_key`).
+    published_key = models.BigIntegerField(null=True, editable=False)
+    case_status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.MISSING)
+    region = models.CharField(max_length=20, choices=Region.choices, blank=True)
 
     class Meta:
         indexes = [
-            # A word's cases: the first word of a search.
-            models.Index(fields=["token", "case"], name="search_token_idx"),
+            # A word's cases, with their place in the listings: the first word of a search, read from the index alone.
+            models.Index(
+                fields=["token", "case", "published_key", "case_status", "region"], name="search_token_listed_idx"
+            ),
             # Which of a few cases also have a word: every other word, read for those cases only.
             models.Index(fields=["case", "token"], name="search_case_token_idx"),
         ]

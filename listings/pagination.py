@@ -11,9 +11,12 @@
 - **Rows by id.** A page first reads its cases' ids, which the listing indexes hold
   (no row is read for the rows it skips), then only those rows, from `rows`.
 - **A short list at once.** A search narrowed to a list of a few thousand cases at most
-  (`listings.search.is_short_list`) reads the ids of its first `limit` + 1 matches in rank
+  (`listings.search.short_list_of`) reads the ids of its first `limit` + 1 matches in rank
   order in one query, which gives both the count and any page: ranking that few rows is
-  cheaper than counting them and reading the tiers apart.
+  cheaper than counting them and reading the tiers apart. When nothing but the search, a
+  case status and maybe a region narrows the listing (`filters`), it ranks them from the
+  copies its search rows hold, without that query; the page's rows still come from `rows` (published cases
+  only), so a copy behind the case could drop a card from a page, never show a hidden one.
 """
 
 from functools import cached_property
@@ -30,17 +33,25 @@ class TieredCases:
     search narrowed to a short list, from its ids read in rank order at once.
     """
 
-    def __init__(self, matches, *, rows, limit):
+    def __init__(self, matches, *, rows, limit, filters=None):
         self.matches = matches
-        self.at_once = search.is_short_list(matches)
+        self.short_list = search.short_list_of(matches)
+        self.at_once = self.short_list is not None
         self.tiers = search.tiers(matches)
         self.rows = rows
         self.limit = limit
+        self.filters = filters
 
     @cached_property
     def ranked_ids(self):
-        """A short list's ids in rank order, no further than `limit` + 1."""
-        return list(self.matches.values_list("pk", flat=True)[: self.limit + 1])
+        """A short list's ids in rank order, no further than `limit` + 1: from its search rows' copies when
+        nothing but the search and `filters` (the case status, maybe a region) narrows the matches, else read
+        from the cases."""
+        if self.filters is not None:
+            ranked = self.short_list.ranked(**self.filters)
+        else:
+            ranked = self.matches.values_list("pk", flat=True)
+        return list(ranked[: self.limit + 1])
 
     @cached_property
     def counted(self):
@@ -78,9 +89,10 @@ class TieredCases:
 class CappedPaginator(Paginator):
     """Pages of `TieredCases(matches)`, at most `max_pages` of them."""
 
-    def __init__(self, matches, per_page, *, rows, max_pages, **kwargs):
+    def __init__(self, matches, per_page, *, rows, max_pages, filters=None, **kwargs):
         self.max_count = max_pages * per_page
-        super().__init__(TieredCases(matches, rows=rows, limit=self.max_count), per_page, **kwargs)
+        cases = TieredCases(matches, rows=rows, limit=self.max_count, filters=filters)
+        super().__init__(cases, per_page, **kwargs)
 
     @cached_property
     def count(self):

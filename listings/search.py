@@ -33,6 +33,7 @@ the ranking as two `tiers` (exact matches, then the others), each in the listing
 own order, so that it never sorts every match (README, Performance).
 """
 
+import datetime
 import functools
 import itertools
 import re
@@ -61,6 +62,7 @@ ROW_LIMIT = 4 * CANDIDATE_LIMIT
 # 100,000 cases: the rows of 3,343 cases looked up by id in 15-26 ms, the 7,434 rows of "st" read in 4.5 ms).
 ROWS_PER_LOOKUP = 8
 TOKEN_MAX_LENGTH = 40
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # Every character a token may hold, in the order both databases sort them.
@@ -70,8 +72,10 @@ NAMES_CACHE_KEY = "search:names"
 # that they are read after the others, and the cheaper way. Only a hint: a word remembered wrongly is still matched.
 COMMON_WORD_KEY = "search:common:{}"
 COMMON_WORD_SECONDS = 24 * 3600
-# The alias that marks a search narrowed to a short list of ids (`is_short_list`).
+# The alias that holds the `ShortList` of a search narrowed to a short list of ids (`short_list_of`).
 SHORT_LIST = "search_short_list"
+# What a read of a word's range of rows holds: the case, the word, and the copy of the case's place in the listings.
+RANGE_COLUMNS = ("case_id", "token", "published_key", "case_status", "region")
 # Common French and Acadian pet names, which the `nicknames` package (English names only) lacks:
 # {name: its pet names}, matched both ways as nicknames are ("Jos" finds Joseph, "Pierre" finds Pierrot).
 FRENCH_NICKNAMES = {
@@ -191,13 +195,43 @@ def _finds(word, other, others):
     return len(word) >= FUZZY_MIN_LENGTH and OSA.distance(word, other) <= 1
 
 
+def published_key(moment):
+    """`moment` in whole microseconds since 1970 (UTC): the search rows' copy of a case's `published_at`."""
+    return (moment - EPOCH) // datetime.timedelta(microseconds=1)
+
+
+def listing_columns(case):
+    """The copy of `case`'s place in the listings its search rows hold (`CaseSearchToken`).
+
+    A published case without a publication date sorts last, as the listings put it.
+    """
+    from .models import ReviewState
+
+    if case.review_state != ReviewState.PUBLISHED:
+        key = None
+    else:
+        key = published_key(case.published_at) if case.published_at else 0
+    return {"published_key": key, "case_status": case.case_status, "region": case.region}
+
+
+def copy_listing_columns(case):
+    """Bring the copy `case`'s search rows hold of its place in the listings up to date (one query)."""
+    from .models import CaseSearchToken
+
+    CaseSearchToken.objects.filter(case_id=case.pk).update(**listing_columns(case))
+
+
 def index_cases(cases):
     """(Re)write the search rows of `cases`; one query to delete, two to insert, whatever their number."""
     from .models import CaseSearchToken, SearchName
 
     CaseSearchToken.objects.filter(case__in=[case.pk for case in cases]).delete()
     CaseSearchToken.objects.bulk_create(
-        [CaseSearchToken(case_id=case.pk, token=word) for case in cases for word in case_words(case)],
+        [
+            CaseSearchToken(case_id=case.pk, token=word, **listing_columns(case))
+            for case in cases
+            for word in case_words(case)
+        ],
         batch_size=2000,
     )
     names = {word for case in cases for word in case_words(case) if len(word) >= FUZZY_MIN_LENGTH - 1}
@@ -251,23 +285,24 @@ class InIds(Lookup):
 
 def _narrowing(words):
     """(cases matching every word, cases matching every word exactly), as two conditions on the cases,
-    and whether they are lists of ids.
+    and their `ShortList` when they are lists of ids (else None).
 
-    Each word's search rows are read from the token index at once (at most ROW_LIMIT),
-    and which cases match it exactly is seen in the same rows; the words' cases are then
-    intersected here, so that the queries on the cases start from a short list of ids (at
-    most CANDIDATE_LIMIT). A word once found in more cases than that is remembered
-    (`COMMON_WORD_KEY`, with how many rows it had) and read after the others: by its
-    range again when that costs less than looking up each of their cases, otherwise only
-    among their cases. A word that finds a region ("labrador", "aval", "labrdor") is never
-    read: its regions are a condition on the cases' column, or'd with its search rows (a
-    place "Labrador City"). Only when the words leave more than a short list ("st", "bay")
-    do the conditions stay subqueries the database checks as it reads a listing index in
-    order.
+    The longest word's search rows are read from the token index at once (at most
+    ROW_LIMIT), and with them which cases it matches exactly and the copy each row holds of
+    its case's place in the listings. Each other word only narrows those cases: its whole
+    range is read when it has at most ROWS_PER_LOOKUP rows per case left, else its rows are
+    looked up for those cases alone (`_rows_among`). So the queries on the cases start from
+    a short list of ids (at most CANDIDATE_LIMIT), which a listing can rank from the copies.
+    A word found in more cases than that is remembered (`COMMON_WORD_KEY`, with how many
+    rows it had) and read after the others. A word that finds a region ("labrador", "aval",
+    "labrdor") is never read: its regions are a condition on the cases' column, or'd with
+    its search rows (a place "Labrador City"). Only when the words leave more than a short
+    list ("st", "bay") do the conditions stay subqueries the database checks as it reads a
+    listing index in order.
     """
     from .models import CaseSearchToken
 
-    matching = exact = None
+    matching = exact = copies = None
     every, regional, common = [], [], []
     remembered = cache.get_many([COMMON_WORD_KEY.format(word) for word in words])
     # The longest words first: usually the rarest.
@@ -280,45 +315,80 @@ def _narrowing(words):
             regional.append((word, rows, regions))
         elif rows_held is not None:
             common.append((word, rows, rows_held))
+        elif matching is not None:
+            matching, exact = _narrowed(matching, exact, word, _rows_among(rows, matching))
         else:
-            found = list(rows.values_list("case_id", "token")[: ROW_LIMIT + 1])
-            if len(found) > ROW_LIMIT or len({case_id for case_id, _token in found}) > CANDIDATE_LIMIT:
+            found = list(rows.values_list(*RANGE_COLUMNS)[: ROW_LIMIT + 1])
+            if len(found) > ROW_LIMIT or len({row[0] for row in found}) > CANDIDATE_LIMIT:
                 cache.set(COMMON_WORD_KEY.format(word), len(found), timeout=COMMON_WORD_SECONDS)
             if len(found) > ROW_LIMIT:
                 common.append((word, rows, len(found)))
             else:
                 matching, exact = _narrowed(matching, exact, word, found)
+                # Every case left matches this word too, so these rows hold the copies of them all.
+                copies = found
     for word, rows, rows_held in common:
         if matching is None or len(matching) > CANDIDATE_LIMIT:
             break
         matching, exact = _narrowed(matching, exact, word, _rows_among(rows, matching, rows_held))
     if matching is not None and len(matching) <= CANDIDATE_LIMIT:
-        return _listed(matching, exact, regional)
+        region_of = {row[0]: row[4] for row in copies if row[0] in matching}
+        for word, rows, (regions, exact_regions) in regional:
+            # The cases in its regions count as having the word, exactly when it names one of them.
+            in_regions = [
+                (case, word if region in exact_regions else "")
+                for case, region in region_of.items()
+                if region in regions
+            ]
+            matching, exact = _narrowed(matching, exact, word, [*_rows_among(rows, matching), *in_regions])
+        listed = {row[0]: row[2:] for row in copies if row[2] is not None and row[0] in matching}
+        short_list = ShortList(matching, exact, listed)
+        return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact))), short_list
     return (
         Q(*(_either(regions, rows.values("case_id")) for _word, rows, (regions, _exact) in every)),
         Q(*(_exactly(word, regions) for word, _rows, (_found, regions) in every)),
-        False,
+        None,
     )
 
 
-def _rows_among(rows, matching, rows_held):
-    """(case id, token) of `rows` (a common word's, `rows_held` of them when last read) whose case is among
-    `matching`: the word's whole range when that is cheaper than looking up each of those cases' rows."""
-    if rows_held <= ROW_LIMIT and len(matching) * ROWS_PER_LOOKUP > rows_held:
-        found = list(rows.values_list("case_id", "token")[: ROW_LIMIT + 1])
-        if len(found) <= ROW_LIMIT:
+def _rows_among(rows, matching, rows_held=None):
+    """(case id, token) of `rows` (a word's) whose case is among `matching`.
+
+    The word's whole range when that is cheaper than looking up each of those cases' rows,
+    that is when it holds at most ROWS_PER_LOOKUP rows per case: as `rows_held` (how many
+    it had when last read) says, or a read that stops there.
+    """
+    if not matching:
+        return []
+    budget = min(len(matching) * ROWS_PER_LOOKUP, ROW_LIMIT)
+    if rows_held is None or rows_held <= budget:
+        found = list(rows.values_list("case_id", "token")[: budget + 1])
+        if len(found) <= budget:
             return found
-    return rows.filter(InIds(F("case_id"), matching)).values_list("case_id", "token") if matching else []
+    return rows.filter(InIds(F("case_id"), matching)).values_list("case_id", "token")
 
 
-def _listed(matching, exact, regional):
-    """The conditions of a search narrowed to the ids `matching` (`exact` among them) and its region words'
-    regions, which stay a condition checked as the cases are read: no case is read for them apart."""
-    matching_in, exact_in = [], []
-    for word, rows, (regions, exact_regions) in regional:
-        matching_in.append(_either(regions, rows.values("case_id")))
-        exact_in.append(_either(exact_regions, _named(word).values("case_id")))
-    return Q(InIds(F("pk"), Ids(matching)), *matching_in), Q(InIds(F("pk"), Ids(exact)), *exact_in), True
+class ShortList:
+    """A search narrowed to at most CANDIDATE_LIMIT cases: their ids (`matching`), those every word matched
+    exactly (`exact`), and the copy their search rows hold of each published one's place in the listings
+    (`listed`: {id: (published key, case status, region)}).
+    """
+
+    def __init__(self, matching, exact, listed):
+        self.matching = matching
+        self.exact = exact
+        self.listed = listed
+
+    def ranked(self, case_status, region=None):
+        """The ids of the published matches of `case_status` (and `region`) in the listings' order: exact
+        matches first, then newest first; from the copies alone."""
+        keys = [
+            (case_id in self.exact, published, case_id)
+            for case_id, (published, status, case_region) in self.listed.items()
+            if status == case_status and region in (None, case_region)
+        ]
+        keys.sort(reverse=True)
+        return [case_id for _exact, _published, case_id in keys]
 
 
 def _exactly(word, regions):
@@ -347,9 +417,9 @@ def _either(regions, cases):
 
 
 def _narrowed(matching, exact, word, rows):
-    """`matching` and `exact` narrowed to the cases of `rows` ((case id, token) of one word's matches)."""
-    word_matching = {case_id for case_id, _token in rows}
-    word_exact = {case_id for case_id, token in rows if token == word}
+    """`matching` and `exact` narrowed to the cases of `rows` ((case id, token, …) of one word's matches)."""
+    word_matching = {row[0] for row in rows}
+    word_exact = {row[0] for row in rows if row[1] == word}
     if matching is None:
         return word_matching, word_exact
     return matching & word_matching, exact & word_exact
@@ -400,23 +470,31 @@ def search(queryset, text):
     words = query_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return queryset
-    matching, exact, listed = _narrowing(words)
+    matching, exact, short_list = _narrowing(words)
     queryset = queryset.filter(matching)
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     exact_match = ExpressionWrapper(exact, output_field=BooleanField())
     queryset = queryset.alias(exact_match=exact_match)
-    if listed:
-        queryset = queryset.alias(**{SHORT_LIST: Value(True)})
+    if short_list:
+        queryset = queryset.alias(**{SHORT_LIST: Value(short_list)})
     return queryset.order_by(F("exact_match").desc(), *ordering)
 
 
-def is_short_list(matches):
-    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases.
+def short_list_of(matches):
+    """The `ShortList` of `matches` when they are a search narrowed to at most CANDIDATE_LIMIT cases, else None.
 
     Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
-    listing can read every id it shows in rank order at once (`listings/pagination.py`).
+    listing can read every id it shows in rank order at once (`listings/pagination.py`),
+    or, when nothing but the search and a case status narrows it, rank them from the
+    search rows' copies without reading the cases (`ShortList.ranked`).
     """
-    return SHORT_LIST in matches.query.annotations
+    alias = matches.query.annotations.get(SHORT_LIST)
+    return alias.value if alias is not None else None
+
+
+def is_short_list(matches):
+    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases (`short_list_of`)."""
+    return short_list_of(matches) is not None
 
 
 def tiers(matches):

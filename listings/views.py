@@ -70,6 +70,7 @@ class CaseListView(FilterView):
             page_size,
             rows=self.get_queryset(),
             max_pages=settings.LISTINGS_MAX_PAGES,
+            filters=self.filterset.short_list_filters(),
             allow_empty_first_page=True,
         )
         # An out-of-range or garbled page number shows the nearest page rather than an error.

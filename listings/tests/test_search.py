@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from operator import itemgetter
 
 import pytest
 from django.core.cache import cache
@@ -10,8 +11,8 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from listings import search
-from listings.models import Case, Region
+from listings import moderation, search
+from listings.models import Case, CaseSearchToken, CaseStatus, Region
 from listings.search import Ids, InIds, normalise
 from listings.tests.factories import CaseFactory
 
@@ -326,3 +327,84 @@ def test_a_word_wrongly_remembered_as_common_is_still_matched(cases):
     assert expected == ["Quillfeather"]
     assert found("quillfeather st") == expected
     assert found("quillfeather") == expected
+
+
+def listed_copies(case):
+    return set(CaseSearchToken.objects.filter(case=case).values_list("published_key", "case_status", "region"))
+
+
+def test_search_rows_follow_their_case_through_moderation_and_edits(moderator):
+    case = CaseFactory(last_name="Quillfeather", region=Region.AVALON)
+    assert listed_copies(case) == {(None, CaseStatus.MISSING, Region.AVALON)}
+
+    moderation.publish(case, by=moderator)
+    case.refresh_from_db()
+    assert listed_copies(case) == {(search.published_key(case.published_at), CaseStatus.MISSING, Region.AVALON)}
+
+    moderation.mark_found(case, by=moderator)
+    assert listed_copies(case) == {(search.published_key(case.published_at), CaseStatus.FOUND, Region.AVALON)}
+
+    case.region = Region.CENTRAL
+    case.save(update_fields=["region"])
+    assert listed_copies(case) == {(search.published_key(case.published_at), CaseStatus.FOUND, Region.CENTRAL)}
+
+    moderation.unpublish(case, by=moderator)
+    assert listed_copies(case) == {(None, CaseStatus.FOUND, Region.CENTRAL)}
+
+
+def listing_ids(client, query):
+    response = client.get(reverse("listings:case_list"), query)
+    return [case.pk for case in response.context["cases"]]
+
+
+def test_a_search_ranked_from_its_search_rows_is_ranked_as_from_the_cases(client):
+    today = datetime.datetime.now(datetime.UTC)
+    for days, (name, place, region) in enumerate(
+        [
+            ("Martin", "Gander", Region.CENTRAL),
+            ("Marten", "Gander", Region.CENTRAL),
+            ("Martin", "St. John's", Region.AVALON),
+            ("Martineau", "Labrador City", Region.LABRADOR),
+            ("Martin", "Nain", Region.LABRADOR),
+        ]
+    ):
+        CaseFactory(
+            published=True,
+            last_name=name,
+            last_seen_place=place,
+            region=region,
+            published_at=today - datetime.timedelta(days),
+        )
+    CaseFactory(published=True, last_name="Martin", case_status=CaseStatus.FOUND, found_at=today)
+    CaseFactory(last_name="Martin")
+
+    ranked = {}
+    for query in (
+        {"q": "martin"},
+        {"q": "martin labrador"},
+        {"q": "martin", "region": "central"},
+        {"q": "mart", "case_status": "found"},
+    ):
+        # The same search narrowed by an age range the copies lack, which reads the ranking from the cases.
+        from_cases = listing_ids(client, {**query, "age_min": 0})
+        with CaptureQueriesContext(connection) as queries:
+            ranked[query["q"], query.get("region")] = listing_ids(client, query)
+        assert ranked[query["q"], query.get("region")] == from_cases, query
+        assert not [sql for sql in map(itemgetter("sql"), queries.captured_queries) if ranking_the_cases(sql)]
+    names = [Case.objects.get(pk=pk).last_name for pk in ranked["martin", None]]
+    assert names == ["Martin", "Martin", "Martin", "Marten", "Martineau"]
+    assert len(ranked["martin labrador", None]) == 2
+
+
+def ranking_the_cases(sql):
+    """Whether `sql` reads the cases' ids to rank them (a page's own rows are read by their ids, unlimited)."""
+    return re.match(r"""[`"]?listings_case[`"]? """, sql.split(" FROM ", 1)[1]) is not None and " LIMIT " in sql
+
+
+def test_a_search_row_copy_left_behind_never_lists_a_hidden_case(client):
+    shown = CaseFactory(published=True, last_name="Martin")
+    hidden = CaseFactory(last_name="Martin")
+    # As if a change had reached the case but not its search rows.
+    CaseSearchToken.objects.filter(case=hidden).update(published_key=search.published_key(shown.published_at) + 1)
+
+    assert listing_ids(client, {"q": "martin"}) == [shown.pk]

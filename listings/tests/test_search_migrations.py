@@ -1,5 +1,6 @@
 """Migrations that rewrite search rows keep what each case is found by, and add only what is new."""
 
+import datetime
 import importlib
 from types import SimpleNamespace
 
@@ -9,13 +10,16 @@ from django.core.cache import cache
 from django.db import connection
 
 from listings import search
-from listings.models import CaseSearchToken, Region, SearchName
+from listings.models import CaseSearchToken, CaseStatus, Region, SearchName
 from listings.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
 add_joined_words = importlib.import_module("listings.migrations.0013_search_words_joined").add_joined_words
 drop_region_words = importlib.import_module("listings.migrations.0014_search_regions_by_column").drop_region_words
+copy_listing_columns = importlib.import_module(
+    "listings.migrations.0015_search_rows_listing_copies"
+).copy_listing_columns
 
 
 def tokens(case):
@@ -56,3 +60,22 @@ def test_0014_drops_the_words_of_a_cases_region_but_keeps_its_own():
 
     assert {case: tokens(case) for case in (avalon, labrador)} == indexed_today
     assert "avalon" in tokens(avalon) and "labrador" in tokens(labrador)
+
+
+def test_0015_copies_each_cases_place_in_the_listings_into_its_search_rows():
+    now = datetime.datetime(2026, 11, 30, 14, 5, 6, 123456, tzinfo=datetime.UTC)
+    published = CaseFactory(published=True, published_at=now, case_status=CaseStatus.FOUND, region=Region.CENTRAL)
+    on_the_hour = CaseFactory(published=True, published_at=now.replace(microsecond=0))
+    pending = CaseFactory(region=Region.LABRADOR)
+    copies = {case: set(copies_of(case)) for case in (published, on_the_hour, pending)}
+    CaseSearchToken.objects.update(published_key=None, case_status=CaseStatus.MISSING, region="")
+
+    copy_listing_columns(apps, SimpleNamespace(connection=connection))
+
+    assert {case: set(copies_of(case)) for case in copies} == copies
+    assert copies[published] == {(search.published_key(now), CaseStatus.FOUND, Region.CENTRAL)}
+    assert copies[pending] == {(None, CaseStatus.MISSING, Region.LABRADOR)}
+
+
+def copies_of(case):
+    return CaseSearchToken.objects.filter(case=case).values_list("published_key", "case_status", "region")
