@@ -94,7 +94,7 @@ class CaseFilter(django_filters.FilterSet):
         return {"case_status": data.get("case_status") or CaseStatus.MISSING, "region": data.get("region") or None}
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value, ranked_from_copies=self.short_list_filters() is not None)
+        return queryset.search(value)
 
     def filter_case_status(self, queryset, name, value):
         return queryset.filter(case_status=value)

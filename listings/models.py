@@ -150,11 +150,11 @@ class CaseQuerySet(models.QuerySet):
         """Published cases, plus everything for staff and a member's own submissions."""
         return self.filter(case_visibility(user))
 
-    def search(self, text, **options):
+    def search(self, text):
         """Every word must match a name, nickname, the last-seen place or the region (listings/search.py)."""
         from .search import search
 
-        return search(self, text, **options)
+        return search(self, text)
 
     def for_cards(self):
         """What a case card shows (includes/case_card.html) and its public photos; the long texts stay behind."""

@@ -15,8 +15,7 @@
   order in one query, which gives both the count and any page: ranking that few rows is
   cheaper than counting them and reading the tiers apart. When nothing but the search, a
   case status and maybe a region narrows the listing (`filters`), it ranks them from the
-  copies its search rows hold, without that query, and the list may be longer
-  (`search.ROW_LIMIT`); the page's rows still come from `rows` (published cases
+  copies its search rows hold, without that query; the page's rows still come from `rows` (published cases
   only), so a copy behind the case could drop a card from a page, never show a hidden one.
 """
 
@@ -37,8 +36,7 @@ class TieredCases:
     def __init__(self, matches, *, rows, limit, filters=None):
         self.matches = matches
         self.short_list = search.short_list_of(matches)
-        self.from_copies = filters is not None and self.short_list is not None
-        self.at_once = self.from_copies or search.is_short_list(matches)
+        self.at_once = self.short_list is not None
         self.tiers = search.tiers(matches)
         self.rows = rows
         self.limit = limit
@@ -49,7 +47,7 @@ class TieredCases:
         """A short list's ids in rank order, no further than `limit` + 1: from its search rows' copies when
         nothing but the search and `filters` (the case status, maybe a region) narrows the matches, else read
         from the cases."""
-        if self.from_copies:
+        if self.filters is not None:
             ranked = self.short_list.ranked(**self.filters)
         else:
             ranked = self.matches.values_list("pk", flat=True)

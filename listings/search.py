@@ -56,7 +56,7 @@ MAX_QUERY_WORDS = 6
 # A search whose words leave at most this many cases narrows the query by their ids; a commoner one by a join.
 CANDIDATE_LIMIT = 5000
 # A word's search rows read at most, to be intersected with the other words' (a case has one to three rows a word
-# matches: "water", "waterstreet"); also the most cases a listing ranks from its search rows' copies.
+# matches: "water", "waterstreet").
 ROW_LIMIT = 4 * CANDIDATE_LIMIT
 # Looking up one case's rows by its id costs about as much as reading this many rows of a word's range (MariaDB,
 # 100,000 cases: the rows of 3,343 cases looked up by id in 15-26 ms, the 7,434 rows of "st" read in 4.5 ms).
@@ -283,7 +283,7 @@ class InIds(Lookup):
         return f"{lhs} IN ({ids.sql})", params
 
 
-def _narrowing(words, *, ranked_from_copies=False):
+def _narrowing(words):
     """(cases matching every word, cases matching every word exactly), as two conditions on the cases,
     and their `ShortList` when they are lists of ids (else None).
 
@@ -298,10 +298,7 @@ def _narrowing(words, *, ranked_from_copies=False):
     "labrdor") is never read: its regions are a condition on the cases' column, or'd with
     its search rows (a place "Labrador City"). Only when the words leave more than a short
     list ("st", "bay") do the conditions stay subqueries the database checks as it reads a
-    listing index in order. When the caller ranks the matches from the copies
-    (`ranked_from_copies`), a list may hold up to ROW_LIMIT cases, since no query on the
-    cases ranks them, and a word remembered as common is read first like any other while
-    its rows fit in a read.
+    listing index in order.
     """
     from .models import CaseSearchToken
 
@@ -316,14 +313,13 @@ def _narrowing(words, *, ranked_from_copies=False):
         rows_held = remembered.get(COMMON_WORD_KEY.format(word))
         if regions[0]:
             regional.append((word, rows, regions))
-        elif rows_held is not None and not (ranked_from_copies and rows_held <= ROW_LIMIT):
+        elif rows_held is not None:
             common.append((word, rows, rows_held))
         elif matching is not None:
             matching, exact = _narrowed(matching, exact, word, _rows_among(rows, matching))
         else:
             found = list(rows.values_list(*RANGE_COLUMNS)[: ROW_LIMIT + 1])
-            common_now = len(found) > ROW_LIMIT or len({row[0] for row in found}) > CANDIDATE_LIMIT
-            if common_now and rows_held != len(found):
+            if len(found) > ROW_LIMIT or len({row[0] for row in found}) > CANDIDATE_LIMIT:
                 cache.set(COMMON_WORD_KEY.format(word), len(found), timeout=COMMON_WORD_SECONDS)
             if len(found) > ROW_LIMIT:
                 common.append((word, rows, len(found)))
@@ -331,41 +327,26 @@ def _narrowing(words, *, ranked_from_copies=False):
                 matching, exact = _narrowed(matching, exact, word, found)
                 # Every case left matches this word too, so these rows hold the copies of them all.
                 copies = found
-    longest = ROW_LIMIT if ranked_from_copies else CANDIDATE_LIMIT
     for word, rows, rows_held in common:
-        # Not a list here, or a long one that only lookups of each of its cases' rows would narrow further.
-        if matching is None or len(matching) > longest or (len(matching) > CANDIDATE_LIMIT and rows_held > ROW_LIMIT):
-            return _broad(every)
+        if matching is None or len(matching) > CANDIDATE_LIMIT:
+            break
         matching, exact = _narrowed(matching, exact, word, _rows_among(rows, matching, rows_held))
-    if matching is None or len(matching) > longest:
-        return _broad(every)
-    return _listed(matching, exact, copies, regional, every)
-
-
-def _listed(matching, exact, copies, regional, every):
-    """The conditions of a search whose cases are known here, `matching` (`exact` among them), and their
-    `ShortList`, after the words that find a region have narrowed them by the regions `copies` hold."""
-    region_of = {row[0]: row[4] for row in copies if row[0] in matching} if regional else {}
-    for word, rows, (regions, exact_regions) in regional:
-        # The cases in its regions count as having the word, exactly when it names one of them.
-        in_regions = [
-            (case, word if region in exact_regions else "") for case, region in region_of.items() if region in regions
-        ]
-        matching, exact = _narrowed(matching, exact, word, [*_rows_among(rows, matching), *in_regions])
-    listed = {row[0]: row for row in copies if row[2] is not None and row[0] in matching}
-    short_list = ShortList(matching, exact, listed)
-    if len(matching) > CANDIDATE_LIMIT:
-        # Too many ids to write into a query: only the copies rank them, and a query on the cases checks the words.
-        return *_broad(every, read_exact=False)[:2], short_list
-    return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact))), short_list
-
-
-def _broad(every, *, read_exact=True):
-    """The conditions of a search whose words are checked by the database as it reads the cases: `every`
-    word's regions or rows; a word's exact matches read as a list of ids when they are few (`read_exact`)."""
+    if matching is not None and len(matching) <= CANDIDATE_LIMIT:
+        region_of = {row[0]: row[4] for row in copies if row[0] in matching} if regional else {}
+        for word, rows, (regions, exact_regions) in regional:
+            # The cases in its regions count as having the word, exactly when it names one of them.
+            in_regions = [
+                (case, word if region in exact_regions else "")
+                for case, region in region_of.items()
+                if region in regions
+            ]
+            matching, exact = _narrowed(matching, exact, word, [*_rows_among(rows, matching), *in_regions])
+        listed = {row[0]: row for row in copies if row[2] is not None and row[0] in matching}
+        short_list = ShortList(matching, exact, listed)
+        return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact))), short_list
     return (
         Q(*(_either(regions, rows.values("case_id")) for _word, rows, (regions, _exact) in every)),
-        Q(*(_exactly(word, regions, read=read_exact) for word, _rows, (_found, regions) in every)),
+        Q(*(_exactly(word, regions) for word, _rows, (_found, regions) in every)),
         None,
     )
 
@@ -388,10 +369,9 @@ def _rows_among(rows, matching, rows_held=None):
 
 
 class ShortList:
-    """A search narrowed to cases known here (at most CANDIDATE_LIMIT, or ROW_LIMIT when the caller ranks them
-    from the copies): their ids (`matching`), those every word matched exactly (`exact`), and the copy their
-    search rows hold of each published one's place in the listings (`listed`: {id: one of its rows, (id, token,
-    published key, case status, region)}).
+    """A search narrowed to at most CANDIDATE_LIMIT cases: their ids (`matching`), those every word matched
+    exactly (`exact`), and the copy their search rows hold of each published one's place in the listings
+    (`listed`: {id: one of its rows, (id, token, published key, case status, region)}).
     """
 
     def __init__(self, matching, exact, listed):
@@ -412,11 +392,11 @@ class ShortList:
         return [case_id for _exact, _published, case_id in keys]
 
 
-def _exactly(word, regions, *, read=True):
+def _exactly(word, regions):
     """The cases `word` names exactly: those of its `regions`, and those with it among their words, as a list of
-    ids when they are few and `read` (the database then reads them alone, not a whole listing in search of them)."""
+    ids when they are few (the database then reads them alone, not a whole listing in search of them)."""
     cases = _named(word).values_list("case_id", flat=True)
-    if read and not regions:
+    if not regions:
         few = list(cases[: CANDIDATE_LIMIT + 1])
         if len(few) <= CANDIDATE_LIMIT:
             return Q(InIds(F("pk"), Ids(few)))
@@ -486,16 +466,12 @@ def matching_word(word):
     return start | near | also
 
 
-def search(queryset, text, *, ranked_from_copies=False):
-    """`queryset` narrowed to cases matching every word of `text`, exact matches first.
-
-    `ranked_from_copies`: the caller ranks the matches with `short_list_of(…).ranked()` when there is a list,
-    which may then hold up to ROW_LIMIT cases.
-    """
+def search(queryset, text):
+    """`queryset` narrowed to cases matching every word of `text`, exact matches first."""
     words = query_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return queryset
-    matching, exact, short_list = _narrowing(words, ranked_from_copies=ranked_from_copies)
+    matching, exact, short_list = _narrowing(words)
     queryset = queryset.filter(matching)
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     exact_match = ExpressionWrapper(exact, output_field=BooleanField())
@@ -506,21 +482,20 @@ def search(queryset, text, *, ranked_from_copies=False):
 
 
 def short_list_of(matches):
-    """The `ShortList` of `matches` when a search narrowed them to a list of cases known here, else None."""
+    """The `ShortList` of `matches` when they are a search narrowed to at most CANDIDATE_LIMIT cases, else None.
+
+    Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
+    listing can read every id it shows in rank order at once (`listings/pagination.py`),
+    or, when nothing but the search and a case status narrows it, rank them from the
+    search rows' copies without reading the cases (`ShortList.ranked`).
+    """
     alias = matches.query.annotations.get(SHORT_LIST)
     return alias.value if alias is not None else None
 
 
 def is_short_list(matches):
-    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases, written as their ids.
-
-    Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
-    listing can read every id it shows in rank order at once (`listings/pagination.py`);
-    when nothing but the search, a case status and a region narrows it, it ranks them
-    from the search rows' copies instead, without reading the cases (`ShortList.ranked`).
-    """
-    short_list = short_list_of(matches)
-    return short_list is not None and len(short_list.matching) <= CANDIDATE_LIMIT
+    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases (`short_list_of`)."""
+    return short_list_of(matches) is not None
 
 
 def tiers(matches):

@@ -26,7 +26,7 @@ def paginator_of(text, per_page, narrowing, max_pages=10):
     published = Case.objects.published()
     if narrowing == "ranked from search rows":
         filters = {"case_status": CaseStatus.MISSING, "region": None}
-        matches = published.filter(case_status=CaseStatus.MISSING).search(text, ranked_from_copies=True)
+        matches = published.filter(case_status=CaseStatus.MISSING).search(text)
         return CappedPaginator(matches, per_page, rows=published, max_pages=max_pages, filters=filters)
     return CappedPaginator(published.search(text), per_page, rows=published, max_pages=max_pages)
 

@@ -357,10 +357,7 @@ def listing_ids(client, query):
     return [case.pk for case in response.context["cases"]]
 
 
-@pytest.mark.parametrize("candidate_limit", [search.CANDIDATE_LIMIT, 2], ids=["short list", "longer list"])
-def test_a_search_ranked_from_its_search_rows_is_ranked_as_from_the_cases(client, monkeypatch, candidate_limit):
-    # A longer list than the database is given as ids is still ranked from the copies.
-    monkeypatch.setattr(search, "CANDIDATE_LIMIT", candidate_limit)
+def test_a_search_ranked_from_its_search_rows_is_ranked_as_from_the_cases(client):
     today = datetime.datetime.now(datetime.UTC)
     for days, (name, place, region) in enumerate(
         [
