@@ -10,7 +10,7 @@ since bulk inserts send no model signals.
 import datetime
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from pagecache.pages import bump_content_version
 
 from . import search
-from .models import CARD_FIELDS, Case, CaseStatus, Region, ReviewState, Sex
+from .models import CARD_FIELDS, Case, CaseSearchToken, CaseStatus, Region, ReviewState, Sex
 
 BATCH_SIZE = 2000
 FIRST_NAMES = (
@@ -90,4 +90,21 @@ def seed_scale(count, *, seed=15, progress=None):
         updated_at=F("published_at")
     )
     bump_content_version()
+    refresh_statistics()
     return created
+
+
+def refresh_statistics():
+    """Have the database re-read what its tables hold after a bulk load, so that it plans by it.
+
+    SQLite keeps no statistics until told to (without them, the listings at 100,000 cases took
+    29 ms instead of 6); MariaDB refreshes them on its own after a tenth of a table changes,
+    which this only brings forward.
+    """
+    tables = [model._meta.db_table for model in (Case, CaseSearchToken)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute(f"ANALYZE TABLE {', '.join(map(connection.ops.quote_name, tables))}")
+            cursor.fetchall()

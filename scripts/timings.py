@@ -46,6 +46,8 @@ def pages(slug, last_page):
         ("search 1 word", "/listings/?q=quillfeather"),
         ("search 1 word, typo", "/listings/?q=snowbuntng"),
         ("search place", "/listings/?q=st.+john%27s"),
+        ("search street", "/listings/?q=water+street"),
+        ("search common word", "/listings/?q=bay"),
         ("search 2 words", "/listings/?q=maren+gander"),
         ("search 3 words", "/listings/?q=zoe+corner+brook"),
         ("search region word", "/listings/?q=labrador+ada"),

@@ -7,9 +7,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from listings.management.commands.seed_demo import load_demo_data
-from listings.models import AuditAction, AuditEntry, Case, CaseStatus, Photo, Region, Resource, ReviewState, Sex
+from listings.models import (
+    AuditAction,
+    AuditEntry,
+    Case,
+    CaseSearchToken,
+    CaseStatus,
+    Photo,
+    Region,
+    Resource,
+    ReviewState,
+    Sex,
+)
 from listings.roles import MODERATORS_GROUP
 from pagecache.pages import bump_content_version, content_version
 
@@ -144,6 +156,19 @@ def test_seed_demo_scale_adds_searchable_fictional_cases_and_empties_the_page_ca
     one = cases.published().first()
     assert one in Case.objects.published().search(one.last_name)
     assert content_version() != before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps its statistics in sqlite_stat1")
+def test_seed_demo_scale_leaves_the_database_statistics_to_plan_by():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+
+    call_command("seed_demo", "--scale", "30", stdout=StringIO())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analysed = {table for (table,) in cursor.fetchall()}
+    assert {Case._meta.db_table, CaseSearchToken._meta.db_table} <= analysed
 
 
 def test_seed_demo_scale_needs_a_positive_number():
