@@ -11,12 +11,13 @@
 - **Rows by id.** A page first reads its cases' ids, which the listing indexes hold
   (no row is read for the rows it skips), then only those rows, from `rows`.
 - **A short list at once.** A search narrowed to a list of a few thousand cases at most
-  (`listings.search.short_list_of`) reads the ids of its first `limit` + 1 matches in rank
+  (`listings.search.is_short_list`) reads the ids of its first `limit` + 1 matches in rank
   order in one query, which gives both the count and any page: ranking that few rows is
   cheaper than counting them and reading the tiers apart. When nothing but the search, a
   case status and maybe a region narrows the listing (`filters`), it ranks them from the
-  copies its search rows hold, without that query; the page's rows still come from `rows` (published cases
-  only), so a copy behind the case could drop a card from a page, never show a hidden one.
+  copies its search rows hold, without that query. The page's rows still come from `rows`
+  (published cases only), so a copy behind its case could drop a card from a page, never
+  show a hidden case.
 """
 
 from functools import cached_property

@@ -26,11 +26,13 @@ stands for, or its abbreviation ("St" and "Saint", "Mt" and "Mount", "Rd" and "R
 `ABBREVIATIONS`). Every query word must match; cases where every word matched exactly
 come first.
 
-Lookups are by the token index, and a region word's by a listing index read in order
-(which holds the region), never a scan of the cases' rows, so a search costs about the
-same with 24 cases or 100,000, on SQLite and MySQL alike. The listing reads
-the ranking as two `tiers` (exact matches, then the others), each in the listing's
-own order, so that it never sorts every match (README, Performance).
+Lookups are by the token index, never a scan of the cases' rows, so a search costs about
+the same with 24 cases or 100,000, on SQLite and MySQL alike. Each search row also holds a
+copy of its case's place in the listings (publication, case status, region), so a search
+narrowed to a short list is ranked here, without reading the cases (`ShortList`). A search
+too broad for that is ranked by the database as two `tiers` (exact matches, then the
+others), each read in the listing's own order, so that it never sorts every match
+(README, Performance).
 """
 
 import datetime
@@ -486,7 +488,7 @@ def short_list_of(matches):
 
     Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
     listing can read every id it shows in rank order at once (`listings/pagination.py`),
-    or, when nothing but the search and a case status narrows it, rank them from the
+    or, when nothing but the search, a case status and a region narrows it, rank them from the
     search rows' copies without reading the cases (`ShortList.ranked`).
     """
     alias = matches.query.annotations.get(SHORT_LIST)
