@@ -297,10 +297,11 @@ def _narrowing(words):
     a short list of ids (at most CANDIDATE_LIMIT), which a listing can rank from the copies.
     A word found in more cases than that is remembered (`COMMON_WORD_KEY`, with how many
     rows it had) and read after the others. A word that finds a region ("labrador", "aval",
-    "labrdor") is never read: its regions are a condition on the cases' column, or'd with
-    its search rows (a place "Labrador City"). Only when the words leave more than a short
-    list ("st", "bay") do the conditions stay subqueries the database checks as it reads a
-    listing index in order.
+    "labrdor") is never read first: it matches the cases in its regions, which the copies
+    tell for a short list, and those among its search rows (a place "Labrador City"). Only
+    when the words leave more than a short list ("st", "bay") do the conditions stay
+    subqueries the database checks as it reads a listing index in order, a region word's
+    as a condition on the cases' column or'd with its rows.
     """
     from .models import CaseSearchToken
 
