@@ -28,7 +28,7 @@ def freeze_loaded_objects():
     Modules, templates, URL patterns and translation catalogues live as long as the process, yet
     every full pass of the collector walks them all: 45-80 ms on this site at 100,000 cases, every
     few dozen requests, enough alone to break a 50 ms p95. After `gc.freeze()` a full pass walks only
-    what was made since (6-10 ms when frozen right after start-up, under 1 ms after a first request).
+    what was made since (6-10 ms when frozen right after start-up, 1-3 ms after a first request).
     Once per process.
     """
     gc.collect()
