@@ -34,10 +34,6 @@ class NumberInput(forms.NumberInput):
         return value
 
 
-# The filters that narrow the listings besides a search, the case status and the region.
-OTHER_FILTERS = ("seen_after", "seen_before", "age_min", "age_max")
-
-
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
@@ -84,14 +80,16 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["q", "region", "case_status", "seen_after", "seen_before", "age_min", "age_max"]
 
     def short_list_filters(self):
-        """The case status and region asked for ({"case_status": …, "region": … or None}) when no other filter
-        is, else None: a search's short list applies those itself (`listings/pagination.py`)."""
+        """The filters asked for, as `search.ShortList.ranked` takes them (the case status, missing unless another
+        is asked for), or None when the form is not valid: a search's short list applies them itself."""
         if not self.is_bound or not self.form.is_valid():
             return None
         data = self.form.cleaned_data
-        if any(data.get(name) not in (None, "") for name in OTHER_FILTERS):
-            return None
-        return {"case_status": data.get("case_status") or CaseStatus.MISSING, "region": data.get("region") or None}
+        return {
+            "case_status": data.get("case_status") or CaseStatus.MISSING,
+            "region": data.get("region") or None,
+            **{name: data.get(name) for name in ("seen_after", "seen_before", "age_min", "age_max")},
+        }
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

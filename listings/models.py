@@ -533,14 +533,18 @@ class Tip(models.Model):
         }
 
 
+# What each search row copies of its case's place in the listings (`search.listing_columns`).
+SEARCH_ROW_COPIES = ["published_key", "case_status", "region", "age_at_disappearance", "last_seen_day"]
+
+
 class CaseSearchToken(models.Model):
     """One word a case is found by, normalised (listings/search.py); rewritten whenever the case is saved.
 
-    Each row also holds a copy of the case's place in the listings, kept by `search.index_cases`
-    and `signals.py` whenever the case's review state, case status, publication or region
-    changes, so that a search narrowed to a short list ranks its matches without reading the
-    cases (`search.ShortList`). The cases are still read for the page shown, from
-    `Case.objects.published()`.
+    Each row also holds a copy of the case's place in the listings (`SEARCH_ROW_COPIES`), kept
+    by `search.index_cases` and `signals.py` whenever the case's review state, case status,
+    publication or a filtered field changes, so that a search narrowed to a short list is
+    filtered and ranked without reading the cases (`search.ShortList`). The cases are still
+    read for the page shown, from `Case.objects.published()`.
     """
 
     # Indexed by `search_case_token_idx`, which starts with it.
@@ -551,13 +555,14 @@ class CaseSearchToken(models.Model):
     published_key = models.BigIntegerField(null=True, editable=False)
     case_status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.MISSING)
     region = models.CharField(max_length=20, choices=Region.choices, blank=True)
+    age_at_disappearance = models.PositiveSmallIntegerField(default=0)
+    # The case's `last_seen_date` as `date.toordinal()`: a number, read faster than a date.
+    last_seen_day = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
             # A word's cases, with their place in the listings: the first word of a search, read from the index alone.
-            models.Index(
-                fields=["token", "case", "published_key", "case_status", "region"], name="search_token_listed_idx"
-            ),
+            models.Index(fields=["token", "case", *SEARCH_ROW_COPIES], name="search_token_listed_idx"),
             # Which of a few cases also have a word: every other word, read for those cases only.
             models.Index(fields=["case", "token"], name="search_case_token_idx"),
         ]

@@ -13,11 +13,10 @@
 - **A short list at once.** A search narrowed to a list of a few thousand cases at most
   (`listings.search.is_short_list`) reads the ids of its first `limit` + 1 matches in rank
   order in one query, which gives both the count and any page: ranking that few rows is
-  cheaper than counting them and reading the tiers apart. When nothing but the search, a
-  case status and maybe a region narrows the listing (`filters`), it ranks them from the
-  copies its search rows hold, without that query. The page's rows still come from `rows`
-  (published cases only), so a copy behind its case could drop a card from a page, never
-  show a hidden case.
+  cheaper than counting them and reading the tiers apart. Given the listing's `filters`, it
+  filters and ranks them from the copies its search rows hold instead, without that query.
+  The page's rows still come from `rows` (published cases only), so a copy behind its case
+  could drop a card from a page, never show a hidden case.
 """
 
 from functools import cached_property
@@ -45,9 +44,8 @@ class TieredCases:
 
     @cached_property
     def ranked_ids(self):
-        """A short list's ids in rank order, no further than `limit` + 1: from its search rows' copies when
-        nothing but the search and `filters` (the case status, maybe a region) narrows the matches, else read
-        from the cases."""
+        """A short list's ids in rank order, no further than `limit` + 1: filtered by `filters` and ranked from
+        its search rows' copies when the listing gives its filters, else read from the cases."""
         if self.filters is not None:
             ranked = self.short_list.ranked(**self.filters)
         else:

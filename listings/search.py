@@ -28,8 +28,9 @@ come first.
 
 Lookups are by the token index, never a scan of the cases' rows, so a search costs about
 the same with 24 cases or 100,000, on SQLite and MySQL alike. Each search row also holds a
-copy of its case's place in the listings (publication, case status, region), so a search
-narrowed to a short list is ranked here, without reading the cases (`ShortList`). A search
+copy of its case's place in the listings (publication, case status and the filtered
+fields), so a search narrowed to a short list is filtered and ranked here, without reading
+the cases (`ShortList`). A search
 too broad for that is ranked by the database as two `tiers` (exact matches, then the
 others), each read in the listing's own order, so that it never sorts every match
 (README, Performance).
@@ -77,7 +78,7 @@ COMMON_WORD_SECONDS = 24 * 3600
 # The alias that holds the `ShortList` of a search narrowed to a short list of ids (`short_list_of`).
 SHORT_LIST = "search_short_list"
 # What a read of a word's range of rows holds: the case, the word, and the copy of the case's place in the listings.
-RANGE_COLUMNS = ("case_id", "token", "published_key", "case_status", "region")
+RANGE_COLUMNS = ("case_id", "token", "published_key", "case_status", "region", "age_at_disappearance", "last_seen_day")
 # Common French and Acadian pet names, which the `nicknames` package (English names only) lacks:
 # {name: its pet names}, matched both ways as nicknames are ("Jos" finds Joseph, "Pierre" finds Pierrot).
 FRENCH_NICKNAMES = {
@@ -213,7 +214,13 @@ def listing_columns(case):
         key = None
     else:
         key = published_key(case.published_at) if case.published_at else 0
-    return {"published_key": key, "case_status": case.case_status, "region": case.region}
+    return {
+        "published_key": key,
+        "case_status": case.case_status,
+        "region": case.region,
+        "age_at_disappearance": case.age_at_disappearance,
+        "last_seen_day": case.last_seen_date.toordinal(),
+    }
 
 
 def copy_listing_columns(case):
@@ -374,7 +381,7 @@ def _rows_among(rows, matching, rows_held=None):
 class ShortList:
     """A search narrowed to at most CANDIDATE_LIMIT cases: their ids (`matching`), those every word matched
     exactly (`exact`), and the copy their search rows hold of each published one's place in the listings
-    (`listed`: {id: one of its rows, (id, token, published key, case status, region)}).
+    (`listed`: {id: one of its rows, `RANGE_COLUMNS`}).
     """
 
     def __init__(self, matching, exact, listed):
@@ -382,14 +389,21 @@ class ShortList:
         self.exact = exact
         self.listed = listed
 
-    def ranked(self, case_status, region=None):
-        """The ids of the published matches of `case_status` (and `region`) in the listings' order: exact
-        matches first, then newest first; from the copies alone."""
+    def ranked(self, case_status, region=None, seen_after=None, seen_before=None, age_min=None, age_max=None):
+        """The ids of the published matches of `case_status` within the listing's filters, in the listings'
+        order (exact matches first, then newest first), from the copies alone."""
+        first_day = seen_after.toordinal() if seen_after else 0
+        last_day = seen_before.toordinal() if seen_before else datetime.date.max.toordinal()
+        youngest = 0 if age_min is None else age_min
+        oldest = float("inf") if age_max is None else age_max
         exact = self.exact
         keys = [
             (case_id in exact, published, case_id)
-            for case_id, _token, published, status, case_region in self.listed.values()
-            if status == case_status and region in (None, case_region)
+            for case_id, _token, published, status, case_region, age, day in self.listed.values()
+            if status == case_status
+            and region in (None, case_region)
+            and first_day <= day <= last_day
+            and youngest <= age <= oldest
         ]
         keys.sort(reverse=True)
         return [case_id for _exact, _published, case_id in keys]
@@ -489,8 +503,8 @@ def short_list_of(matches):
 
     Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
     listing can read every id it shows in rank order at once (`listings/pagination.py`),
-    or, when nothing but the search, a case status and a region narrows it, rank them from the
-    search rows' copies without reading the cases (`ShortList.ranked`).
+    or filter and rank them from the search rows' copies without reading the cases
+    (`ShortList.ranked`).
     """
     alias = matches.query.annotations.get(SHORT_LIST)
     return alias.value if alias is not None else None

@@ -11,7 +11,7 @@ from .models import Case, Photo
 # The fields a case is found by: a save that names them rewrites its search rows.
 SEARCHED_FIELDS = {"first_name", "last_name", "nickname", "last_seen_place"}
 # The fields of its place in the listings that its search rows copy (`search.listing_columns`).
-LISTED_FIELDS = {"review_state", "case_status", "published_at", "region"}
+LISTED_FIELDS = {"review_state", "case_status", "published_at", "region", "age_at_disappearance", "last_seen_date"}
 
 
 @receiver(post_save, sender=Case, dispatch_uid="listings.index_case_for_search")

@@ -1,4 +1,5 @@
-"""Each search row holds a copy of its case's place in the listings, so that a search ranks its matches from them."""
+"""Each search row holds a copy of its case's place in the listings, so that a search filters and ranks its matches
+from them."""
 
 from django.db import migrations, models
 
@@ -11,6 +12,11 @@ PUBLISHED_KEY = {
         " + CAST(substr(published_at || '.000000', 21, 6) AS INTEGER)"
     ),
 }
+# The last-seen date as Python's `date.toordinal()` (0001-01-01 is day 1).
+LAST_SEEN_DAY = {
+    "mysql": "TO_DAYS(last_seen_date) - 365",
+    "sqlite": "CAST(julianday(last_seen_date) - 1721424.5 AS INTEGER)",
+}
 
 
 def copy_listing_columns(apps, schema_editor):
@@ -18,15 +24,17 @@ def copy_listing_columns(apps, schema_editor):
     CaseSearchToken = apps.get_model("listings", "CaseSearchToken")
     connection = schema_editor.connection
     tokens, cases = (connection.ops.quote_name(model._meta.db_table) for model in (CaseSearchToken, Case))
-    key = PUBLISHED_KEY[connection.vendor]
+    key, day = PUBLISHED_KEY[connection.vendor], LAST_SEEN_DAY[connection.vendor]
+    of_case = f"FROM {cases} WHERE {cases}.id = {tokens}.case_id"
     # In SQL: a million rows at scale, each changed the same way.
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {tokens} SET"
-            f" case_status = (SELECT case_status FROM {cases} WHERE {cases}.id = {tokens}.case_id),"
-            f" region = (SELECT region FROM {cases} WHERE {cases}.id = {tokens}.case_id),"
-            f" published_key = (SELECT CASE WHEN review_state = %s THEN COALESCE({key}, 0) END"
-            f" FROM {cases} WHERE {cases}.id = {tokens}.case_id)",
+            f" case_status = (SELECT case_status {of_case}),"
+            f" region = (SELECT region {of_case}),"
+            f" age_at_disappearance = (SELECT age_at_disappearance {of_case}),"
+            f" last_seen_day = (SELECT {day} {of_case}),"
+            f" published_key = (SELECT CASE WHEN review_state = %s THEN COALESCE({key}, 0) END {of_case})",
             ["published"],
         )
 
@@ -65,11 +73,30 @@ class Migration(migrations.Migration):
                 max_length=20,
             ),
         ),
+        migrations.AddField(
+            model_name="casesearchtoken",
+            name="age_at_disappearance",
+            field=models.PositiveSmallIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="casesearchtoken",
+            name="last_seen_day",
+            field=models.IntegerField(default=0),
+        ),
         migrations.RunPython(copy_listing_columns, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="casesearchtoken",
             index=models.Index(
-                fields=["token", "case", "published_key", "case_status", "region"], name="search_token_listed_idx"
+                fields=[
+                    "token",
+                    "case",
+                    "published_key",
+                    "case_status",
+                    "region",
+                    "age_at_disappearance",
+                    "last_seen_day",
+                ],
+                name="search_token_listed_idx",
             ),
         ),
         migrations.RemoveIndex(

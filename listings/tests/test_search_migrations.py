@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from listings import search
-from listings.models import CaseSearchToken, CaseStatus, Region, SearchName
+from listings.models import SEARCH_ROW_COPIES, CaseSearchToken, CaseStatus, Region, SearchName
 from listings.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,14 +68,25 @@ def test_0015_copies_each_cases_place_in_the_listings_into_its_search_rows():
     on_the_hour = CaseFactory(published=True, published_at=now.replace(microsecond=0))
     pending = CaseFactory(region=Region.LABRADOR)
     copies = {case: set(copies_of(case)) for case in (published, on_the_hour, pending)}
-    CaseSearchToken.objects.update(published_key=None, case_status=CaseStatus.MISSING, region="")
+    CaseSearchToken.objects.update(
+        published_key=None, case_status=CaseStatus.MISSING, region="", age_at_disappearance=0, last_seen_day=0
+    )
 
     copy_listing_columns(apps, SimpleNamespace(connection=connection))
 
     assert {case: set(copies_of(case)) for case in copies} == copies
-    assert copies[published] == {(search.published_key(now), CaseStatus.FOUND, Region.CENTRAL)}
-    assert copies[pending] == {(None, CaseStatus.MISSING, Region.LABRADOR)}
+    published.refresh_from_db()
+    assert copies[published] == {
+        (
+            search.published_key(now),
+            CaseStatus.FOUND,
+            Region.CENTRAL,
+            published.age_at_disappearance,
+            published.last_seen_date.toordinal(),
+        )
+    }
+    assert {copy[:3] for copy in copies[pending]} == {(None, CaseStatus.MISSING, Region.LABRADOR)}
 
 
 def copies_of(case):
-    return CaseSearchToken.objects.filter(case=case).values_list("published_key", "case_status", "region")
+    return CaseSearchToken.objects.filter(case=case).values_list(*SEARCH_ROW_COPIES)
