@@ -210,16 +210,20 @@ def listing_columns(case):
     """
     from .models import ReviewState
 
+    # As the database got them: a case may have been saved with a date written as text.
+    fields = type(case)._meta
+    published_at = fields.get_field("published_at").get_prep_value(case.published_at)
+    last_seen_date = fields.get_field("last_seen_date").get_prep_value(case.last_seen_date)
     if case.review_state != ReviewState.PUBLISHED:
         key = None
     else:
-        key = published_key(case.published_at) if case.published_at else 0
+        key = published_key(published_at) if published_at else 0
     return {
         "published_key": key,
         "case_status": case.case_status,
         "region": case.region,
         "age_at_disappearance": case.age_at_disappearance,
-        "last_seen_day": case.last_seen_date.toordinal(),
+        "last_seen_day": last_seen_date.toordinal(),
     }
 
 

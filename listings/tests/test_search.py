@@ -360,6 +360,15 @@ def test_search_rows_follow_their_case_through_moderation_and_edits(moderator):
     assert listed_copies(case) == {(None, CaseStatus.FOUND, Region.CENTRAL)}
 
 
+def test_a_case_saved_with_its_dates_as_text_has_its_copies_as_dates():
+    case = CaseFactory(published=True, published_at="2026-11-30T14:05:06+00:00", last_seen_date="2026-11-28")
+
+    (copy,) = set(CaseSearchToken.objects.filter(case=case).values_list("published_key", "last_seen_day"))
+
+    moment = datetime.datetime(2026, 11, 30, 14, 5, 6, tzinfo=datetime.UTC)
+    assert copy == (search.published_key(moment), datetime.date(2026, 11, 28).toordinal())
+
+
 def listing_ids(client, query):
     response = client.get(reverse("listings:case_list"), query)
     return [case.pk for case in response.context["cases"]]
