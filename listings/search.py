@@ -77,7 +77,8 @@ COMMON_WORD_KEY = "search:common:{}"
 COMMON_WORD_SECONDS = 24 * 3600
 # The alias that holds the `ShortList` of a search narrowed to a short list of ids (`short_list_of`).
 SHORT_LIST = "search_short_list"
-# What a read of a word's range of rows holds: the case, the word, and the copy of the case's place in the listings.
+# What a read of a word's range of rows holds: the case, the word, and the copy of the case's place in the listings
+# (`models.SEARCH_ROW_COPIES`, in its order, which `ShortList.ranked` unpacks).
 RANGE_COLUMNS = ("case_id", "token", "published_key", "case_status", "region", "age_at_disappearance", "last_seen_day")
 # Common French and Acadian pet names, which the `nicknames` package (English names only) lacks:
 # {name: its pet names}, matched both ways as nicknames are ("Jos" finds Joseph, "Pierre" finds Pierrot).
