@@ -53,9 +53,12 @@ keepalive = 5
 # the jitter stops all workers restarting at the same moment. Not too often: a new
 # worker spends most of a second of CPU loading Django. At 1,000 requests, a viral
 # case page (1,200 requests/s from the page cache) restarted a worker every second,
-# and the spike's p99 went from 0.31 s to 2.3 s (README, Performance).
-max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20000)
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
+# and the spike's p99 went from 0.31 s to 2.3 s (README, Performance). At 20,000 each
+# worker still restarted about once a minute under a spike of 2,000 requests/s; at
+# 200,000 it lasts most of ten minutes, and a worker's memory did not grow over a
+# 60 s spike without restarts.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 200000)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 20000)
 
 # The application is imported in each worker, not in the master, so that a HUP
 # after a release loads the new code.
