@@ -80,8 +80,9 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["q", "region", "case_status", "seen_after", "seen_before", "age_min", "age_max"]
 
     def short_list_filters(self):
-        """The filters asked for, as `search.ShortList.ranked` takes them (the case status, missing unless another
-        is asked for), or None when the form is not valid: a search's short list applies them itself."""
+        """The filters asked for, as `search.ShortList.ranked` and `search.LongList.ranked` take them (the case
+        status, missing unless another is asked for), or None when the form is not valid: a search ranked from
+        its search rows applies them itself."""
         if not self.is_bound or not self.form.is_valid():
             return None
         data = self.form.cleaned_data

@@ -542,9 +542,9 @@ class CaseSearchToken(models.Model):
 
     Each row also holds a copy of the case's place in the listings (`SEARCH_ROW_COPIES`), kept
     by `search.index_cases` and `signals.py` whenever the case's review state, case status,
-    publication or a filtered field changes, so that a search narrowed to a short list is
-    filtered and ranked without reading the cases (`search.ShortList`). The cases are still
-    read for the page shown, from `Case.objects.published()`.
+    publication or a filtered field changes, so that a listing's search is filtered and
+    ranked without reading the cases (`search.ShortList`, `search.LongList`). The cases are
+    still read for the page shown, from `Case.objects.published()`.
     """
 
     # Indexed by `search_case_token_idx`, which starts with it.

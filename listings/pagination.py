@@ -10,13 +10,16 @@
   listing's own order, which an index serves, so ranking never sorts every match.
 - **Rows by id.** A page first reads its cases' ids, which the listing indexes hold
   (no row is read for the rows it skips), then only those rows, from `rows`.
-- **A short list at once.** A search narrowed to a list of a few thousand cases at most
-  (`listings.search.is_short_list`) reads the ids of its first `limit` + 1 matches in rank
-  order in one query, which gives both the count and any page: ranking that few rows is
-  cheaper than counting them and reading the tiers apart. Given the listing's `filters`, it
-  filters and ranks them from the copies its search rows hold instead, without that query.
-  The page's rows still come from `rows` (published cases only), so a copy behind its case
-  could drop a card from a page, never show a hidden case.
+- **A search at once.** Given the listing's `filters`, a search is filtered and ranked from
+  the copies its search rows hold of their cases' place in the listings, without reading
+  the cases (`listings.search.ranking_of`): a short list in the web process, a broader one
+  by one query on the search rows. Either gives the ids of the first `limit` + 1 matches in
+  rank order, so both the count and any page. The page's rows still come from `rows`
+  (published cases only), so a copy behind its case could drop a card from a page, never
+  show a hidden case. Without the filters, a search narrowed to a list of a few thousand
+  cases at most (`listings.search.is_short_list`) reads those ids in rank order in one
+  query on the cases: ranking that few rows is cheaper than counting them and reading the
+  tiers apart.
 """
 
 from functools import cached_property
@@ -30,13 +33,14 @@ class TieredCases:
     """`matches` (a queryset of cases, maybe searched) as a sequence the paginator can count and slice.
 
     Slices are read tier by tier (`search.tiers`): the exact matches, then the others; a
-    search narrowed to a short list, from its ids read in rank order at once.
+    search ranked from its search rows, or narrowed to a short list, from its ids read in
+    rank order at once.
     """
 
     def __init__(self, matches, *, rows, limit, filters=None):
         self.matches = matches
-        self.short_list = search.short_list_of(matches)
-        self.at_once = self.short_list is not None
+        self.ranking = search.ranking_of(matches) if filters is not None else None
+        self.at_once = self.ranking is not None or search.is_short_list(matches)
         self.tiers = search.tiers(matches)
         self.rows = rows
         self.limit = limit
@@ -44,10 +48,10 @@ class TieredCases:
 
     @cached_property
     def ranked_ids(self):
-        """A short list's ids in rank order, no further than `limit` + 1: filtered by `filters` and ranked from
-        its search rows' copies when the listing gives its filters, else read from the cases."""
-        if self.filters is not None:
-            ranked = self.short_list.ranked(**self.filters)
+        """A search's ids in rank order, no further than `limit` + 1: filtered by `filters` and ranked from its
+        search rows' copies when the listing gives its filters, else (a short list) read from the cases."""
+        if self.ranking is not None:
+            ranked = self.ranking.ranked(**self.filters)
         else:
             ranked = self.matches.values_list("pk", flat=True)
         return list(ranked[: self.limit + 1])

@@ -29,23 +29,25 @@ come first.
 Lookups are by the token index, never a scan of the cases' rows, so a search costs about
 the same with 24 cases or 100,000, on SQLite and MySQL alike. Each search row also holds a
 copy of its case's place in the listings (publication, case status and the filtered
-fields), so a search narrowed to a short list is filtered and ranked here, without reading
-the cases (`ShortList`). A search
-too broad for that is ranked by the database as two `tiers` (exact matches, then the
-others), each read in the listing's own order, so that it never sorts every match
-(README, Performance).
+fields), so a listing's search is filtered and ranked without reading the cases: a search
+narrowed to a short list here (`ShortList`), a broader one by one query on the search rows
+(`LongList`). A search whose words all find a region, or one ranked without the listing's
+filters, is ranked by the database as two `tiers` (exact matches, then the others), each
+read in the listing's own order, so that it never sorts every match (README, Performance).
 """
 
 import datetime
 import functools
 import itertools
+import operator
 import re
 import string
 import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Max, Q, Value
+from django.db.models.functions import Least
 from django.utils import translation
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA
@@ -75,8 +77,8 @@ NAMES_CACHE_KEY = "search:names"
 # that they are read after the others, and the cheaper way. Only a hint: a word remembered wrongly is still matched.
 COMMON_WORD_KEY = "search:common:{}"
 COMMON_WORD_SECONDS = 24 * 3600
-# The alias that holds the `ShortList` of a search narrowed to a short list of ids (`short_list_of`).
-SHORT_LIST = "search_short_list"
+# The alias that holds a search's `ShortList` or `LongList` (`ranking_of`).
+RANKING = "search_ranking"
 # What a read of a word's range of rows holds: the case, the word, and the copy of the case's place in the listings
 # (`models.SEARCH_ROW_COPIES`, in its order, which `ShortList.ranked` unpacks).
 RANGE_COLUMNS = ("case_id", "token", "published_key", "case_status", "region", "age_at_disappearance", "last_seen_day")
@@ -299,7 +301,7 @@ class InIds(Lookup):
 
 def _narrowing(words):
     """(cases matching every word, cases matching every word exactly), as two conditions on the cases,
-    and their `ShortList` when they are lists of ids (else None).
+    and how a listing can rank them from the search rows (`ranking_of`).
 
     The longest word's search rows are read from the token index at once (at most
     ROW_LIMIT), and with them which cases it matches exactly and the copy each row holds of
@@ -310,10 +312,12 @@ def _narrowing(words):
     A word found in more cases than that is remembered (`COMMON_WORD_KEY`, with how many
     rows it had) and read after the others. A word that finds a region ("labrador", "aval",
     "labrdor") is never read first: it matches the cases in its regions, which the copies
-    tell for a short list, and those among its search rows (a place "Labrador City"). Only
-    when the words leave more than a short list ("st", "bay") do the conditions stay
-    subqueries the database checks as it reads a listing index in order, a region word's
-    as a condition on the cases' column or'd with its rows.
+    tell for a short list, and those among its search rows (a place "Labrador City"). When
+    the words leave more than a short list ("st", "bay", "red bay") a listing ranks them by
+    one query on the search rows (`LongList`), and the conditions are subqueries the
+    database checks as it reads a listing index in order (`tiers`), a region word's as a
+    condition on the cases' column or'd with its rows: that is also how words that all
+    find a region are ranked ("labrador"), since the region column serves them.
     """
     from .models import CaseSearchToken
 
@@ -359,10 +363,11 @@ def _narrowing(words):
         listed = {row[0]: row for row in copies if row[2] is not None and row[0] in matching}
         short_list = ShortList(matching, exact, listed)
         return Q(InIds(F("pk"), Ids(matching))), Q(InIds(F("pk"), Ids(exact))), short_list
+    long_list = LongList([(word, regions) for word, _rows, regions in every]) if len(regional) < len(every) else None
     return (
         Q(*(_either(regions, rows.values("case_id")) for _word, rows, (regions, _exact) in every)),
         Q(*(_exactly(word, regions) for word, _rows, (_found, regions) in every)),
-        None,
+        long_list,
     )
 
 
@@ -414,15 +419,66 @@ class ShortList:
         return [case_id for _exact, _published, case_id in keys]
 
 
+class LongList:
+    """A search too broad for a short list, ranked by the database from its words' search rows alone.
+
+    `words` are (word, (regions it finds, regions it names exactly)); at least one finds no
+    region. Every search row holds its case's place in the listings, so one query reads
+    the rows of every word from the token index, keeps those of published cases within
+    the listing's filters, and groups them by case. A case matches when it has a row of
+    each word, or for a word that finds a region, is in one of them; it matches exactly
+    when each word is one of its words or names its region. The rows of a word that finds
+    no region carry the region of every case that can match, so no case is read at all.
+    """
+
+    def __init__(self, words):
+        self.words = words
+
+    def ranked(self, case_status, region=None, seen_after=None, seen_before=None, age_min=None, age_max=None):
+        """The ids of the published matches of `case_status` within the listing's filters, in the listings'
+        order (exact matches first, then newest first), as a query to slice."""
+        from .models import CaseSearchToken
+
+        copies = {
+            "region": region,
+            "last_seen_day__gte": seen_after.toordinal() if seen_after else None,
+            "last_seen_day__lte": seen_before.toordinal() if seen_before else None,
+            "age_at_disappearance__gte": age_min,
+            "age_at_disappearance__lte": age_max,
+        }
+        rows = CaseSearchToken.objects.filter(
+            functools.reduce(operator.or_, (matching_word(word) for word, _regions in self.words)),
+            published_key__isnull=False,
+            case_status=case_status,
+            **{lookup: value for lookup, value in copies.items() if value is not None},
+        )
+        found, exactly = {}, []
+        for number, (word, (regions, exact_regions)) in enumerate(self.words):
+            found[f"found_{number}"] = _any_row(_or_in(regions, matching_word(word)))
+            exactly.append(_any_row(_or_in(exact_regions, Q(token=word))))
+        exact = Least(*exactly, output_field=BooleanField()) if len(exactly) > 1 else exactly[0]
+        return (
+            rows.values("case_id")
+            .alias(published=Max("published_key"), exact=exact, **found)
+            .filter(**dict.fromkeys(found, True))
+            .order_by(F("exact").desc(), F("published").desc(), F("case_id").desc())
+            .values_list("case_id", flat=True)
+        )
+
+
+def _any_row(condition):
+    """Whether any of a case's search rows meets `condition`."""
+    return Max(ExpressionWrapper(condition, output_field=BooleanField()))
+
+
+def _or_in(regions, condition):
+    """`condition`, or the row's case in one of `regions`."""
+    return Q(region__in=sorted(regions)) | condition if regions else condition
+
+
 def _exactly(word, regions):
-    """The cases `word` names exactly: those of its `regions`, and those with it among their words, as a list of
-    ids when they are few (the database then reads them alone, not a whole listing in search of them)."""
-    cases = _named(word).values_list("case_id", flat=True)
-    if not regions:
-        few = list(cases[: CANDIDATE_LIMIT + 1])
-        if len(few) <= CANDIDATE_LIMIT:
-            return Q(InIds(F("pk"), Ids(few)))
-    return _either(regions, cases)
+    """The cases `word` names exactly: those of its `regions`, and those with it among their words."""
+    return _either(regions, _named(word).values("case_id"))
 
 
 def _named(word):
@@ -493,31 +549,31 @@ def search(queryset, text):
     words = query_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return queryset
-    matching, exact, short_list = _narrowing(words)
+    matching, exact, ranking = _narrowing(words)
     queryset = queryset.filter(matching)
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     exact_match = ExpressionWrapper(exact, output_field=BooleanField())
     queryset = queryset.alias(exact_match=exact_match)
-    if short_list:
-        queryset = queryset.alias(**{SHORT_LIST: Value(short_list)})
+    if ranking:
+        queryset = queryset.alias(**{RANKING: Value(ranking)})
     return queryset.order_by(F("exact_match").desc(), *ordering)
 
 
-def short_list_of(matches):
-    """The `ShortList` of `matches` when they are a search narrowed to at most CANDIDATE_LIMIT cases, else None.
-
-    Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
-    listing can read every id it shows in rank order at once (`listings/pagination.py`),
-    or filter and rank them from the search rows' copies without reading the cases
-    (`ShortList.ranked`).
-    """
-    alias = matches.query.annotations.get(SHORT_LIST)
+def ranking_of(matches):
+    """How a listing can filter and rank `matches` from their search rows' copies, without reading the cases:
+    their `ShortList` when they are a search narrowed to at most CANDIDATE_LIMIT cases, their `LongList` when
+    a broader one, else None (no search, or only words that find a region)."""
+    alias = matches.query.annotations.get(RANKING)
     return alias.value if alias is not None else None
 
 
 def is_short_list(matches):
-    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases (`short_list_of`)."""
-    return short_list_of(matches) is not None
+    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases.
+
+    Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
+    listing can read every id it shows in rank order at once (`listings/pagination.py`).
+    """
+    return isinstance(ranking_of(matches), ShortList)
 
 
 def tiers(matches):

@@ -12,19 +12,26 @@ from listings.tests.factories import CaseFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True, params=["short list", "ranked from search rows", "common words"])
+FROM_SEARCH_ROWS = ("ranked from search rows", "common words ranked from search rows")
+
+
+@pytest.fixture(
+    autouse=True,
+    params=["short list", "ranked from search rows", "common words", "common words ranked from search rows"],
+)
 def narrowing(request, monkeypatch):
-    """Each test three times: a search narrowed to a list of ids (read at once), the same ranked from the copies
-    its search rows hold (as the listings do when no filter but the case status and region is asked for), and one
-    of words too common to list (read in tiers), as at 100,000 cases."""
-    if request.param == "common words":
+    """Each test four times: a search narrowed to a list of ids (read at once), the same ranked from the copies
+    its search rows hold (as the listings do, given their filters), and one of words too common to list, as at
+    100,000 cases: ranked by the database from the cases (read in tiers) and from the search rows (as the listings
+    do)."""
+    if request.param.startswith("common words"):
         monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
     return request.param
 
 
 def paginator_of(text, per_page, narrowing, max_pages=10):
     published = Case.objects.published()
-    if narrowing == "ranked from search rows":
+    if narrowing in FROM_SEARCH_ROWS:
         filters = {"case_status": CaseStatus.MISSING, "region": None}
         matches = published.filter(case_status=CaseStatus.MISSING).search(text)
         return CappedPaginator(matches, per_page, rows=published, max_pages=max_pages, filters=filters)
@@ -77,10 +84,15 @@ def test_an_unpublished_case_never_reaches_a_page_even_among_the_ids(narrowing):
 def test_a_short_list_is_counted_and_paged_with_one_query(martins_and_martens, narrowing, django_assert_num_queries):
     paginator = paginator_of("martin", 2, narrowing)
 
-    # One query for the count and the ids, one for the rows; ranked from the search rows, the rows alone; in
-    # tiers, the count and each tier's ids apart.
-    queries = {"short list": 2, "ranked from search rows": 1, "common words": 4}[narrowing]
+    # One query for the count and the ids, one for the rows; a short list ranked from the search rows, the rows
+    # alone; in tiers, the count and each tier's ids apart.
+    queries = {
+        "short list": 2,
+        "ranked from search rows": 1,
+        "common words": 4,
+        "common words ranked from search rows": 2,
+    }[narrowing]
     with django_assert_num_queries(queries):
         assert paginator.count == 6
         assert [case.full_name for case in paginator.page(2)] == ["N5 Martin", "N0 Marten"]
-    assert search.is_short_list(paginator.object_list.matches) == (narrowing != "common words")
+    assert search.is_short_list(paginator.object_list.matches) == (not narrowing.startswith("common words"))

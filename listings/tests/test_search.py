@@ -309,9 +309,16 @@ def test_a_place_in_two_rows_of_each_case_is_still_a_short_list(monkeypatch):
     ids=["few rows: read whole", "many rows: read among the cases"],
 )
 def test_a_common_word_is_read_the_cheaper_way(rows_remembered, read_among_cases):
-    CaseFactory(published=True, last_name="Ashby", last_seen_place="St. John's")
-    CaseFactory(published=True, last_name="Brett", last_seen_place="St. Anthony", region=Region.NORTHERN_PENINSULA)
-    CaseFactory(published=True, last_name="Colley", last_seen_place="Gander", region=Region.CENTRAL)
+    # First names of their own: a random one ("Johnson") would match "johns" too.
+    CaseFactory(published=True, first_name="Ada", last_name="Ashby", last_seen_place="St. John's")
+    CaseFactory(
+        published=True,
+        first_name="Bea",
+        last_name="Brett",
+        last_seen_place="St. Anthony",
+        region=Region.NORTHERN_PENINSULA,
+    )
+    CaseFactory(published=True, first_name="Cy", last_name="Colley", last_seen_place="Gander", region=Region.CENTRAL)
     cache.set(search.COMMON_WORD_KEY.format("st"), rows_remembered)
 
     with CaptureQueriesContext(connection) as queries:
@@ -374,7 +381,16 @@ def listing_ids(client, query):
     return [case.pk for case in response.context["cases"]]
 
 
-def test_a_search_ranked_from_its_search_rows_is_ranked_as_from_the_cases(client):
+@pytest.fixture(params=["short list", "long list"])
+def breadth(request, monkeypatch):
+    """A search narrowed to a short list (ranked in the web process), or too broad for one, as a common word is at
+    100,000 cases (ranked by one query on the search rows)."""
+    if request.param == "long list":
+        monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
+    return request.param
+
+
+def test_a_search_ranked_from_its_search_rows_is_ranked_as_from_the_cases(client, breadth):
     today = datetime.datetime.now(datetime.UTC)
     for days, (name, place, region, age) in enumerate(
         [
@@ -402,6 +418,8 @@ def test_a_search_ranked_from_its_search_rows_is_ranked_as_from_the_cases(client
     for query in (
         {"q": "martin"},
         {"q": "martin labrador"},
+        {"q": "martin gander"},
+        {"q": "mart labrador", "age_max": "70"},
         {"q": "martin", "region": "central"},
         {"q": "mart", "case_status": "found"},
         {"q": "mart", "age_min": "30", "age_max": "67"},
@@ -415,11 +433,13 @@ def test_a_search_ranked_from_its_search_rows_is_ranked_as_from_the_cases(client
     names = [Case.objects.get(pk=pk).last_name for pk in ranked[("q", "martin"),]]
     assert names == ["Martin", "Martin", "Martin", "Marten", "Martineau"]
     assert len(ranked[("q", "martin labrador"),]) == 2
+    assert [Case.objects.get(pk=pk).last_name for pk in ranked[("q", "martin gander"),]] == ["Martin", "Marten"]
+    assert len(ranked[("q", "mart labrador"), ("age_max", "70")]) == 1
     assert len(ranked[("q", "mart"), ("age_min", "30"), ("age_max", "67")]) == 3
 
 
 def ranked_from_the_cases(query):
-    """The first page of the listing for `query`, its short list ranked by a query on the cases."""
+    """The first page of the listing for `query`, ranked by queries on the cases."""
     published = Case.objects.published()
     paginator = CappedPaginator(CaseFilter(query, queryset=published).qs, 24, rows=published, max_pages=10)
     return [case.pk for case in paginator.page(1)]
@@ -430,7 +450,7 @@ def ranking_the_cases(sql):
     return re.match(r"""SELECT [`"]listings_case[`"]\.[`"]id[`"] AS [`"]pk[`"] FROM""", sql) is not None
 
 
-def test_a_search_row_copy_left_behind_never_lists_a_hidden_case(client):
+def test_a_search_row_copy_left_behind_never_lists_a_hidden_case(client, breadth):
     shown = CaseFactory(published=True, last_name="Martin")
     hidden = CaseFactory(last_name="Martin")
     # As if a change had reached the case but not its search rows.

@@ -160,3 +160,18 @@ def test_a_searchs_other_words_are_read_for_its_few_cases_only(many_cases):
 
     assert row["key"] == "search_case_token_idx", row
     assert "Using index" in (row["Extra"] or "").split("; "), row
+
+
+@pytest.mark.parametrize("query", [{"q": "street"}, {"q": "street labrador", "age_min": "20"}])
+def test_a_broad_search_is_ranked_from_the_search_token_index_alone(many_cases, query, monkeypatch):
+    # As a common word is at 100,000 cases: too many cases for a short list, ranked by one query on the search rows.
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
+    filters = CaseFilter(query, queryset=Case.objects.published())
+    ranking = search.ranking_of(filters.qs)
+
+    plan = explain(ranking.ranked(**filters.short_list_filters())[: settings.LISTINGS_PAGE_SIZE * 100 + 1])
+
+    # "Using index" (not "Using index condition"): no search row is read but from the index, no case at all.
+    assert [row["table"] for row in plan] == [CaseSearchToken._meta.db_table], plan
+    assert [row["key"] for row in plan] == ["search_token_listed_idx"], plan
+    assert "Using index" in (plan[0]["Extra"] or "").split("; "), plan
