@@ -11,9 +11,9 @@ What is stored is the answer the view gave an anonymous visitor, only when nothi
 personal went into it: no cookie set (CSRF token, session, messages), no session
 change, status 200, nothing marked private. It is stored compressed (gzip, made
 once) and only so: nearly every browser accepts it, so a hit costs no compression
-anywhere and Nginx passes it on as it is, and a stored page is a fifth of its size
-to read. The rare client that does not accept gzip gets it decompressed. Compressing a page can
-reveal a secret in it to an attacker who adds text to it and watches its size
+anywhere, Nginx passes it on as it is, and each hit reads less than half the bytes
+of the page. The rare client that does not accept gzip gets it decompressed.
+Compressing a page can reveal a secret in it to an attacker who adds text to it and watches its size
 (BREACH); a stored page holds no secret, so it needs no padding.
 """
 
