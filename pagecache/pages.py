@@ -13,8 +13,8 @@ change, status 200, nothing marked private. It is stored compressed (gzip, made
 once) and only so: nearly every browser accepts it, so a hit costs no compression
 anywhere, Nginx passes it on as it is, and each hit reads less than half the bytes
 of the page. The rare client that does not accept gzip gets it decompressed.
-Compressing a page can reveal a secret in it to an attacker who adds text to it and watches its size
-(BREACH); a stored page holds no secret, so it needs no padding.
+Compressing a page can reveal a secret in it to an attacker who adds text to it and
+watches its size (BREACH); a stored page holds no secret, so it needs no padding.
 """
 
 import gzip
