@@ -271,7 +271,7 @@ def among_cases(sql):
 
 
 def test_a_word_found_common_is_remembered_and_read_after_the_others(monkeypatch):
-    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 2)
+    monkeypatch.setattr(search, "SHORT_LIST_ROWS", 2)
     for last_name in ("Ashby", "Brett", "Colley"):
         CaseFactory(published=True, last_name=last_name, last_seen_place="Wabush")
     CaseFactory(published=True, last_name="Dyke", first_name="Ashby", last_seen_place="Gander", region=Region.CENTRAL)
@@ -290,17 +290,21 @@ def test_a_word_found_common_is_remembered_and_read_after_the_others(monkeypatch
     assert reads_of(first.captured_queries, "wabush")
 
 
-def test_a_place_in_two_rows_of_each_case_is_still_a_short_list(monkeypatch):
-    # Each case has "water" and "waterstreet": six rows, three cases.
-    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
-    for last_name in ("Ashby", "Brett", "Colley"):
-        CaseFactory(published=True, last_name=last_name, last_seen_place="Water Street, St. John's")
+def test_a_word_with_more_search_rows_than_a_short_list_holds_is_ranked_by_the_database(monkeypatch):
+    # Each case has "water" and "waterstreet": two rows a case.
+    monkeypatch.setattr(search, "SHORT_LIST_ROWS", 6)
+    for first_name, last_name in (("Ada", "Ashby"), ("Bea", "Brett"), ("Cy", "Colley")):
+        CaseFactory(published=True, first_name=first_name, last_name=last_name, last_seen_place="Water Street")
 
     matches = Case.objects.published().search("water")
-
     assert search.is_short_list(matches)
-    assert sorted(case.last_name for case in matches) == ["Ashby", "Brett", "Colley"]
     assert cache.get(search.COMMON_WORD_KEY.format("water")) is None
+
+    CaseFactory(published=True, first_name="Di", last_name="Dyke", last_seen_place="Water Street")
+    matches = Case.objects.published().search("water")
+    assert isinstance(search.ranking_of(matches), search.LongList)
+    assert sorted(case.last_name for case in matches) == ["Ashby", "Brett", "Colley", "Dyke"]
+    assert cache.get(search.COMMON_WORD_KEY.format("water")) == 8
 
 
 @pytest.mark.parametrize(
@@ -383,10 +387,10 @@ def listing_ids(client, query):
 
 @pytest.fixture(params=["short list", "long list"])
 def breadth(request, monkeypatch):
-    """A search narrowed to a short list (ranked in the web process), or too broad for one, as a common word is at
-    100,000 cases (ranked by one query on the search rows)."""
+    """A search narrowed to a short list (ranked in the web process), or of words too common for one, as they are
+    at 100,000 cases (ranked by one query on the search rows)."""
     if request.param == "long list":
-        monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
+        monkeypatch.setattr(search, "SHORT_LIST_ROWS", 0)
     return request.param
 
 
