@@ -30,10 +30,11 @@ Lookups are by the token index, never a scan of the cases' rows, so a search cos
 the same with 24 cases or 100,000, on SQLite and MySQL alike. Each search row also holds a
 copy of its case's place in the listings (publication, case status and the filtered
 fields), so a listing's search is filtered and ranked without reading the cases: a search
-narrowed to a short list here (`ShortList`), a search of common words only by one query on
-the search rows (`LongList`). A search whose words all find a region, or one ranked without the listing's
-filters, is ranked by the database as two `tiers` (exact matches, then the others), each
-read in the listing's own order, so that it never sorts every match (README, Performance).
+narrowed to a short list here (`ShortList`), a broader one, or one of common words only, by
+one query on the search rows (`LongList`). A search whose words all find a region, or one
+ranked without the listing's filters, is ranked by the database as two `tiers` (exact
+matches, then the others), each read in the listing's own order, so that it never sorts
+every match (README, Performance).
 """
 
 import datetime
@@ -58,10 +59,14 @@ PREFIX_MIN_LENGTH = 3
 # Words shorter than this are matched only from their start, never with a typo.
 FUZZY_MIN_LENGTH = 5
 MAX_QUERY_WORDS = 6
-# A search's first word (the longest not known to be common) with at most this many search rows is read into the
-# web process, and the search narrowed from it to a short list of cases; a word with more is common, and a search
-# of common words only is ranked by the database (`LongList`).
-SHORT_LIST_ROWS = 2000
+# A search whose words leave at most this many cases narrows the query by their ids; a commoner one by a join.
+CANDIDATE_LIMIT = 5000
+# A word's search rows read at most, to be intersected with the other words' (a case has one to three rows a word
+# matches: "water", "waterstreet").
+ROW_LIMIT = 4 * CANDIDATE_LIMIT
+# A word read with more search rows than this is remembered as common: a search of common words only is then ranked
+# by the database (`LongList`), which groups that many rows faster than the web process reads them.
+COMMON_WORD_ROWS = 2000
 # Looking up one case's rows by its id costs about as much as reading this many rows of a word's range (MariaDB,
 # 100,000 cases: the rows of 3,343 cases looked up by id in 15-26 ms, the 7,434 rows of "st" read in 4.5 ms).
 ROWS_PER_LOOKUP = 8
@@ -72,9 +77,9 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # Every character a token may hold, in the order both databases sort them.
 TOKEN_ALPHABET = string.digits + string.ascii_lowercase
 NAMES_CACHE_KEY = "search:names"
-# Query words with more than SHORT_LIST_ROWS search rows ("st", "water"), remembered with how many they have (as far
-# as `_rows_among` compares), so that they are read after the others, the cheaper way, or not at all when the search
-# is ranked by the database. Only a hint: a word remembered wrongly is still matched.
+# Query words read with more than COMMON_WORD_ROWS search rows ("st", "water"), remembered with how many they had,
+# so that they are read after the others and the cheaper way, or not at all when every word of a search is common.
+# Only a hint: a word remembered wrongly is still matched, and a word not remembered is read as any other.
 COMMON_WORD_KEY = "search:common:{}"
 COMMON_WORD_SECONDS = 24 * 3600
 # The alias that holds a search's `ShortList` or `LongList` (`ranking_of`).
@@ -303,22 +308,24 @@ def _narrowing(words):
     """(cases matching every word, cases matching every word exactly), as two conditions on the cases,
     and how a listing can rank them from the search rows (`ranking_of`).
 
-    The longest word's search rows are read from the token index at once when it has at
-    most SHORT_LIST_ROWS of them, and with them which cases it matches exactly and the copy
-    each row holds of its case's place in the listings. Each other word only narrows those
-    cases: its whole range is read when it has at most ROWS_PER_LOOKUP rows per case left,
-    else its rows are looked up for those cases alone (`_rows_among`). So the queries on
-    the cases start from a short list of ids, which a listing ranks from the copies. A word
-    with more rows is common: it is remembered (`COMMON_WORD_KEY`, with how many rows it
-    has) and read after the others. A word that finds a region ("labrador", "aval",
-    "labrdor") is never read first: it matches the cases in its regions, which the copies
-    tell for a short list, and those among its search rows (a place "Labrador City"). When
-    every word is common or finds a region ("st", "water street", "red bay"), a listing
-    ranks them by one query on the search rows (`LongList`): the database groups those
-    rows faster than the web process reads them. Then the conditions are subqueries the
-    database checks as it reads a listing index in order (`tiers`), a region word's as a
-    condition on the cases' column or'd with its rows: that is also how words that all
-    find a region are ranked ("labrador"), since the region column serves them.
+    The longest word's search rows are read from the token index at once (at most
+    ROW_LIMIT), and with them which cases it matches exactly and the copy each row holds of
+    its case's place in the listings. Each other word only narrows those cases: its whole
+    range is read when it has at most ROWS_PER_LOOKUP rows per case left, else its rows are
+    looked up for those cases alone (`_rows_among`). So the queries on the cases start from
+    a short list of ids (at most CANDIDATE_LIMIT), which a listing can rank from the copies.
+    A word read with more than COMMON_WORD_ROWS rows is remembered as common
+    (`COMMON_WORD_KEY`, with how many rows it had), and later read after the others. A
+    word that finds a region ("labrador", "aval", "labrdor") is never read first: it
+    matches the cases in its regions, which the copies tell for a short list, and those
+    among its search rows (a place "Labrador City"). When the words leave more than a short
+    list ("st", "bay", "red bay"), or every word is common or finds a region ("water
+    street" once remembered), a listing ranks them by one query on the search rows
+    (`LongList`): the database groups those rows faster than the web process reads them.
+    Then the conditions are subqueries the database checks as it reads a listing index in
+    order (`tiers`), a region word's as a condition on the cases' column or'd with its
+    rows: that is also how words that all find a region are ranked ("labrador"), since the
+    region column serves them.
     """
     from .models import CaseSearchToken
 
@@ -338,19 +345,20 @@ def _narrowing(words):
         elif matching is not None:
             matching, exact = _narrowed(matching, exact, word, _rows_among(rows, matching))
         else:
-            found = list(rows.values_list(*RANGE_COLUMNS)[: SHORT_LIST_ROWS + 1])
-            if len(found) > SHORT_LIST_ROWS:
-                # How many, as far as `_rows_among` ever compares: read only from the index, and once a day.
-                rows_held = rows.order_by()[: SHORT_LIST_ROWS * ROWS_PER_LOOKUP + 1].count()
-                cache.set(COMMON_WORD_KEY.format(word), rows_held, timeout=COMMON_WORD_SECONDS)
-                common.append((word, rows, rows_held))
+            found = list(rows.values_list(*RANGE_COLUMNS)[: ROW_LIMIT + 1])
+            if len(found) > COMMON_WORD_ROWS:
+                cache.set(COMMON_WORD_KEY.format(word), len(found), timeout=COMMON_WORD_SECONDS)
+            if len(found) > ROW_LIMIT:
+                common.append((word, rows, len(found)))
             else:
                 matching, exact = _narrowed(matching, exact, word, found)
                 # Every case left matches this word too, so these rows hold the copies of them all.
                 copies = found
-    if matching is not None:
-        for word, rows, rows_held in common:
-            matching, exact = _narrowed(matching, exact, word, _rows_among(rows, matching, rows_held))
+    for word, rows, rows_held in common:
+        if matching is None or len(matching) > CANDIDATE_LIMIT:
+            break
+        matching, exact = _narrowed(matching, exact, word, _rows_among(rows, matching, rows_held))
+    if matching is not None and len(matching) <= CANDIDATE_LIMIT:
         region_of = {row[0]: row[4] for row in copies if row[0] in matching} if regional else {}
         for word, rows, (regions, exact_regions) in regional:
             # The cases in its regions count as having the word, exactly when it names one of them.
@@ -380,7 +388,7 @@ def _rows_among(rows, matching, rows_held=None):
     """
     if not matching:
         return []
-    budget = len(matching) * ROWS_PER_LOOKUP
+    budget = min(len(matching) * ROWS_PER_LOOKUP, ROW_LIMIT)
     if rows_held is None or rows_held <= budget:
         found = list(rows.values_list("case_id", "token")[: budget + 1])
         if len(found) <= budget:
@@ -389,9 +397,9 @@ def _rows_among(rows, matching, rows_held=None):
 
 
 class ShortList:
-    """A search narrowed to a short list of cases (at most SHORT_LIST_ROWS): their ids (`matching`), those
-    every word matched exactly (`exact`), and the copy their search rows hold of each published one's place in
-    the listings (`listed`: {id: one of its rows, `RANGE_COLUMNS`}).
+    """A search narrowed to at most CANDIDATE_LIMIT cases: their ids (`matching`), those every word matched
+    exactly (`exact`), and the copy their search rows hold of each published one's place in the listings
+    (`listed`: {id: one of its rows, `RANGE_COLUMNS`}).
     """
 
     def __init__(self, matching, exact, listed):
@@ -420,7 +428,7 @@ class ShortList:
 
 
 class LongList:
-    """A search of common words, ranked by the database from its words' search rows alone.
+    """A search too broad for a short list, ranked by the database from its words' search rows alone.
 
     `words` are (word, (regions it finds, regions it names exactly)); at least one finds no
     region. Every search row holds its case's place in the listings, so one query reads
@@ -561,14 +569,14 @@ def search(queryset, text):
 
 def ranking_of(matches):
     """How a listing can filter and rank `matches` from their search rows' copies, without reading the cases:
-    their `ShortList` when they are a search narrowed to a short list of cases, their `LongList` when a
-    search of common words, else None (no search, or only words that find a region)."""
+    their `ShortList` when they are a search narrowed to at most CANDIDATE_LIMIT cases, their `LongList` when
+    a broader one, else None (no search, or only words that find a region)."""
     alias = matches.query.annotations.get(RANKING)
     return alias.value if alias is not None else None
 
 
 def is_short_list(matches):
-    """Whether `matches` is a search narrowed to a list of at most SHORT_LIST_ROWS cases.
+    """Whether `matches` is a search narrowed to a list of at most CANDIDATE_LIMIT cases.
 
     Ranking those (exact matches first) is a sort of a few thousand rows at most, so a
     listing can read every id it shows in rank order at once (`listings/pagination.py`).

@@ -25,7 +25,7 @@ def narrowing(request, monkeypatch):
     100,000 cases: ranked by the database from the cases (read in tiers) and from the search rows (as the listings
     do)."""
     if request.param.startswith("common words"):
-        monkeypatch.setattr(search, "SHORT_LIST_ROWS", 0)
+        monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
     return request.param
 
 

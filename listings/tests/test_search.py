@@ -271,7 +271,7 @@ def among_cases(sql):
 
 
 def test_a_word_found_common_is_remembered_and_read_after_the_others(monkeypatch):
-    monkeypatch.setattr(search, "SHORT_LIST_ROWS", 2)
+    monkeypatch.setattr(search, "COMMON_WORD_ROWS", 2)
     for last_name in ("Ashby", "Brett", "Colley"):
         CaseFactory(published=True, last_name=last_name, last_seen_place="Wabush")
     CaseFactory(published=True, last_name="Dyke", first_name="Ashby", last_seen_place="Gander", region=Region.CENTRAL)
@@ -290,21 +290,36 @@ def test_a_word_found_common_is_remembered_and_read_after_the_others(monkeypatch
     assert reads_of(first.captured_queries, "wabush")
 
 
-def test_a_word_with_more_search_rows_than_a_short_list_holds_is_ranked_by_the_database(monkeypatch):
-    # Each case has "water" and "waterstreet": two rows a case.
-    monkeypatch.setattr(search, "SHORT_LIST_ROWS", 6)
-    for first_name, last_name in (("Ada", "Ashby"), ("Bea", "Brett"), ("Cy", "Colley")):
-        CaseFactory(published=True, first_name=first_name, last_name=last_name, last_seen_place="Water Street")
+def test_a_place_in_two_rows_of_each_case_is_still_a_short_list(monkeypatch):
+    # Each case has "water" and "waterstreet": six rows, three cases.
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
+    for last_name in ("Ashby", "Brett", "Colley"):
+        CaseFactory(published=True, last_name=last_name, last_seen_place="Water Street, St. John's")
 
     matches = Case.objects.published().search("water")
+
     assert search.is_short_list(matches)
+    assert sorted(case.last_name for case in matches) == ["Ashby", "Brett", "Colley"]
+    assert cache.get(search.COMMON_WORD_KEY.format("water")) is None
+
+
+def test_a_search_of_words_remembered_as_common_is_ranked_by_the_database(monkeypatch):
+    # Each case has "water" and "waterstreet": two rows a case.
+    monkeypatch.setattr(search, "COMMON_WORD_ROWS", 6)
+    for first_name, last_name in (("Ada", "Ashby"), ("Bea", "Brett"), ("Cy", "Colley")):
+        CaseFactory(published=True, first_name=first_name, last_name=last_name, last_seen_place="Water Street")
+    assert search.is_short_list(Case.objects.published().search("water"))
     assert cache.get(search.COMMON_WORD_KEY.format("water")) is None
 
     CaseFactory(published=True, first_name="Di", last_name="Dyke", last_seen_place="Water Street")
-    matches = Case.objects.published().search("water")
-    assert isinstance(search.ranking_of(matches), search.LongList)
-    assert sorted(case.last_name for case in matches) == ["Ashby", "Brett", "Colley", "Dyke"]
+    first = Case.objects.published().search("water")
+    again = Case.objects.published().search("water")
+
+    assert search.is_short_list(first)
     assert cache.get(search.COMMON_WORD_KEY.format("water")) == 8
+    assert isinstance(search.ranking_of(again), search.LongList)
+    assert [case.pk for case in again] == [case.pk for case in first]
+    assert sorted(case.last_name for case in again) == ["Ashby", "Brett", "Colley", "Dyke"]
 
 
 @pytest.mark.parametrize(
@@ -387,10 +402,10 @@ def listing_ids(client, query):
 
 @pytest.fixture(params=["short list", "long list"])
 def breadth(request, monkeypatch):
-    """A search narrowed to a short list (ranked in the web process), or of words too common for one, as they are
-    at 100,000 cases (ranked by one query on the search rows)."""
+    """A search narrowed to a short list (ranked in the web process), or too broad for one, as a common word is at
+    100,000 cases (ranked by one query on the search rows)."""
     if request.param == "long list":
-        monkeypatch.setattr(search, "SHORT_LIST_ROWS", 0)
+        monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
     return request.param
 
 

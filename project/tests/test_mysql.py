@@ -164,8 +164,8 @@ def test_a_searchs_other_words_are_read_for_its_few_cases_only(many_cases):
 
 @pytest.mark.parametrize("query", [{"q": "street"}, {"q": "street labrador", "age_min": "20"}])
 def test_a_broad_search_is_ranked_from_the_search_token_index_alone(many_cases, query, monkeypatch):
-    # As a common word is at 100,000 cases: too many search rows for a short list, ranked by one query on them.
-    monkeypatch.setattr(search, "SHORT_LIST_ROWS", 0)
+    # As a common word is at 100,000 cases: too many cases for a short list, ranked by one query on the search rows.
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 0)
     filters = CaseFilter(query, queryset=Case.objects.published())
     ranking = search.ranking_of(filters.qs)
 
