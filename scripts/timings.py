@@ -5,6 +5,7 @@
     ... scripts/timings.py --explain           # also the EXPLAIN of every query each page runs
 
     ... scripts/timings.py --fragments         # the cards and the filter form from the site's cache
+    ... scripts/timings.py --path '/listings/?q=water+street' --path '/listings/?q=bay'   # these pages only
 
 Seed the database first (`manage.py seed_demo --scale 100000`). Each page is requested
 `--repeat` times (default 40) through Django's test client, after two warm-up requests,
@@ -21,6 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote_plus, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
@@ -62,6 +64,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--fragments", action="store_true", help="keep card and form fragments in the cache")
+    parser.add_argument("--path", action="append", help="time this page instead of the usual ones (repeatable)")
     options = parser.parse_args()
 
     import django
@@ -85,7 +88,8 @@ def main():
         f"{os.cpu_count()} CPUs, {cache}"
     )
     print(f"{'page':<22} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7}  path")
-    for name, path in pages(slug, last_page):
+    chosen = [(unquote_plus(urlsplit(path).query)[:22], path) for path in options.path or []]
+    for name, path in chosen or pages(slug, last_page):
         timings = []
         for attempt in range(options.repeat + 2):
             started = time.perf_counter()
