@@ -10,12 +10,19 @@ and its `incr` resets the entry's expiry to the default timeout; here both hold 
 exclusive lock on one file while they run, and `incr` keeps the expiry. Several
 hosts share Redis instead (CACHE_URL), where both are atomic already.
 
+Django's file cache also counts its files on every `set`, a listing of the whole folder, to
+cull a third of them at random once there are MAX_ENTRIES: 4.2 ms a set at 4,000 files, 0.18
+ms at 10. A page rendered with two dozen new cards makes that many sets. `SharedFileCache`
+counts them on one set in CULL_CHECK_EVERY of each process, so the folder holds at most that
+many more files a process than MAX_ENTRIES before a third go.
+
 Django's Redis cache makes a new `redis.Redis` for every call, on the same connection
 pool: building one (its table of reply callbacks) costs about 0.3 ms, more than a
 `GET` on a nearby Redis, and a stored page costs two calls. `RedisCache` keeps one per pool.
 """
 
 import fcntl
+import itertools
 import os
 import pickle
 import time
@@ -25,8 +32,19 @@ from contextlib import contextmanager
 from django.core.cache.backends import redis
 from django.core.cache.backends.filebased import FileBasedCache
 
+# How often a process counts the file cache's files (`SharedFileCache._cull`): on one set in this many.
+CULL_CHECK_EVERY = 100
+
 
 class SharedFileCache(FileBasedCache):
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self._sets = itertools.count()
+
+    def _cull(self):
+        if next(self._sets) % CULL_CHECK_EVERY == 0:
+            super()._cull()
+
     @contextmanager
     def _exclusive(self):
         os.makedirs(self._dir, 0o700, exist_ok=True)

@@ -1,4 +1,5 @@
-"""With CACHE_URL, Django's Redis cache on the local Redis, keeping one client per connection pool."""
+"""The caches: with CACHE_URL, Django's Redis cache on the local Redis, keeping one client per connection pool;
+without, Django's file cache, counting its files on one set in a hundred."""
 
 import json
 import os
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from project.cache import RedisCache
+from project.cache import CULL_CHECK_EVERY, RedisCache, SharedFileCache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +72,16 @@ def test_a_redis_cache_url_chooses_it():
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["default"]["BACKEND"] == "project.cache.RedisCache"
+
+
+def test_the_file_cache_counts_its_files_on_one_set_in_a_hundred_and_culls_a_third(tmp_path):
+    cache = SharedFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 3}})
+
+    for number in range(CULL_CHECK_EVERY):
+        cache.set(f"card-{number}", "<article>", 60)
+    # Django's own would have counted them at every set and held at most 10.
+    assert len(cache._list_cache_files()) == CULL_CHECK_EVERY
+
+    cache.set("page", "<html>", 60)
+    assert len(cache._list_cache_files()) == CULL_CHECK_EVERY - CULL_CHECK_EVERY // 3 + 1
+    assert cache.get("page") == "<html>"
