@@ -59,7 +59,8 @@ PREFIX_MIN_LENGTH = 3
 # Words shorter than this are matched only from their start, never with a typo.
 FUZZY_MIN_LENGTH = 5
 MAX_QUERY_WORDS = 6
-# A search whose words leave at most this many cases narrows the query by their ids; a commoner one by a join.
+# A search whose words leave at most this many cases is a short list, ranked here; a commoner one is ranked by the
+# database (`LongList`).
 CANDIDATE_LIMIT = 5000
 # A word's search rows read at most, to be intersected with the other words' (a case has one to three rows a word
 # matches: "water", "waterstreet").
