@@ -12,8 +12,8 @@
   (no row is read for the rows it skips), then only those rows, from `rows`.
 - **A search at once.** Given the listing's `filters`, a search is filtered and ranked from
   the copies its search rows hold of their cases' place in the listings, without reading
-  the cases (`listings.search.ranking_of`): a short list in the web process, a broader one
-  by one query on the search rows. Either gives the ids of the first `limit` + 1 matches in
+  the cases (`listings.search.ranking_of`): a short list in the web process, a broader one,
+  or one of common words only, by one query on the search rows. Either gives the ids of the first `limit` + 1 matches in
   rank order, so both the count and any page. The page's rows still come from `rows`
   (published cases only), so a copy behind its case could drop a card from a page, never
   show a hidden case. Without the filters, a search narrowed to a list of a few thousand
